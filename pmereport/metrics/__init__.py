@@ -1,0 +1,1 @@
+"""Cohort, flow, duration, reason, provision, attendance and trigger measures."""
