@@ -29,7 +29,7 @@ FIELD_RULE_MESSAGES = {
     "FIELD_UNIQUE": "duplicate value: must be unique",
 }
 PANDERA_CHECK_RULES = {"isin": "FIELD_CODE", "greater_than_or_equal_to": "FIELD_MIN",
-                       "less_than_or_equal_to": "FIELD_MAX", "str_fullmatch": "FIELD_PATTERN"}
+                       "less_than_or_equal_to": "FIELD_MAX", "str_matches": "FIELD_PATTERN"}
 TYPE_WORDS = {"date": "date (YYYY-MM-DD or DD/MM/YYYY)", "month": "month (YYYY-MM)", "int": "whole number",
               "float": "number", "str": "text", "code": "code"}
 
@@ -71,8 +71,11 @@ def _issue_frame(records: list[dict]) -> pd.DataFrame:
 
 
 def _field_message(rule: str, f) -> str:
-    return FIELD_RULE_MESSAGES[rule].format(type=TYPE_WORDS[f.type], minimum=f.minimum or 0,
-                                            maximum=f.maximum or 0)
+    message = FIELD_RULE_MESSAGES[rule].format(type=TYPE_WORDS[f.type], minimum=f.minimum or 0,
+                                               maximum=f.maximum or 0)
+    if rule == "FIELD_CODE" and f.codes and len(f.codes) <= 20:
+        message += f" (allowed: {', '.join(f.codes)})"
+    return message
 
 
 def _pandera_issues(failures: pd.DataFrame, extract: Extract, raw: pd.DataFrame) -> list[dict]:
