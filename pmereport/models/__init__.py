@@ -1,0 +1,1 @@
+"""Statistical models: survival, exclusion trends, funnel limits."""
