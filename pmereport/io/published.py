@@ -23,7 +23,7 @@ DFE_SYMBOLS = {"c": "suppressed", "low": "rounds to 0", "x": "not available", "z
 GEOGRAPHY_COLUMNS = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name",
                      "region_code", "region_name", "old_la_code", "new_la_code", "la_name"]
 RENAMES = {"year": "time_period", "level": "geographic_level"}
-LEVELS = {"national": "National", "regional": "Regional", "local authority": "Local authority",
+LEVELS = {"national": "National", "regional": "Regional", "region": "Regional", "local authority": "Local authority",
           "la": "Local authority", "school": "School"}
 
 

@@ -62,6 +62,13 @@ def period_start(year_label: pd.Series, term: pd.Series | None = None, month: pd
     return pd.to_datetime(calendar_year.astype(str) + "-" + first_month.astype(str).str.zfill(2) + "-01")
 
 
+def per_100(count, headcount):
+    """DfE rate: ``count`` per 100 pupils of ``headcount`` (NaN where the headcount is 0 or missing)."""
+    headcount = (headcount if isinstance(headcount, pd.Series) else pd.Series(headcount)).astype("float64")
+    count = (count if isinstance(count, pd.Series) else pd.Series(count, index=headcount.index)).astype("float64")
+    return 100 * count / headcount.where(headcount > 0)
+
+
 def _with_periods(exclusions: pd.DataFrame) -> pd.DataFrame:
     start = pd.to_datetime(exclusions["start_date"])
     return exclusions.assign(academic_year=academic_year(start).values, term=month_term(start).values,
@@ -201,10 +208,8 @@ def exclusion_rates(exclusions: pd.DataFrame, census: pd.DataFrame, by: list[str
     for column in ["susp", "perm_excl", "one_plus_susp"]:
         out[column] = out[column].fillna(0).astype(int)
     out["susp_days"] = out["susp_days"].fillna(0.0)
-    per_pupil = 100 / out["headcount"].where(out["headcount"] > 0)
-    out["susp_rate"] = out["susp"] * per_pupil
-    out["perm_excl_rate"] = out["perm_excl"] * per_pupil
-    out["one_plus_susp_rate"] = out["one_plus_susp"] * per_pupil
+    for count in ["susp", "perm_excl", "one_plus_susp"]:
+        out[f"{count}_rate"] = per_100(out[count], out["headcount"])
     out["average_susp_length_days"] = out["susp_days"] / out["susp"].where(out["susp"] > 0)
     out = out[by + RATE_COLUMNS]
     return _sort_periods(out, by).reset_index(drop=True)
