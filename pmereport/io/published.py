@@ -49,6 +49,14 @@ class PublishedTable:
         return self.data[mask]
 
 
+def time_period_label(time_period) -> str:
+    """DfE time periods as people write them: 201617 -> "2016/17"; anything else (2025, 2024/25) as is."""
+    text = str(time_period).strip()
+    if len(text) == 6 and text.isdigit() and int(text[4:]) == (int(text[2:4]) + 1) % 100:
+        return f"{text[:4]}/{text[4:]}"
+    return text
+
+
 def _read_text_frame(path: Path) -> pd.DataFrame:
     for encoding in CSV_ENCODINGS:
         try:
@@ -58,13 +66,21 @@ def _read_text_frame(path: Path) -> pd.DataFrame:
     raise ReadError(f"{path}: cannot decode as UTF-8 or Windows-1252")
 
 
+def _numbers_or_symbols(text: pd.Series, number: pd.Series) -> bool:
+    """True for an indicator column: every cell a number or a DfE symbol (even if mostly symbols)."""
+    return bool((number.notna() | text.str.strip().str.lower().isin(DFE_SYMBOLS)).all())
+
+
 def read_published(path: str | Path, filters: list[str] | None = None) -> PublishedTable:
     """Read a DfE published CSV of any layout. Filter columns are the non-geography columns that
-    are mostly text (or those named in ``filters``); everything else is an indicator."""
+    are mostly text other than DfE symbols (or those named in ``filters``); everything else is an
+    indicator. A file with no level column and no LA or region column is national."""
     path = Path(path)
     raw = _read_text_frame(path)
     raw.columns = [c.strip().lower() for c in raw.columns]
     raw = raw.rename(columns={k: v for k, v in RENAMES.items() if v not in raw.columns})
+    if "time_period" in raw and "geographic_level" not in raw and not {"la_name", "region_name"} & set(raw.columns):
+        raw["geographic_level"] = "National"   # national-only summaries name no level (e.g. nat_summary.csv)
     if "time_period" not in raw or "geographic_level" not in raw:
         raise ReadError(f"{path}: not a DfE statistics file (needs time_period/year and geographic_level/level)")
     raw["geographic_level"] = raw["geographic_level"].str.strip().str.lower().map(LEVELS).fillna(raw["geographic_level"])
@@ -73,8 +89,7 @@ def read_published(path: str | Path, filters: list[str] | None = None) -> Publis
     numbers = {c: pd.to_numeric(raw[c].str.strip().str.replace(",", "", regex=False), errors="coerce")
                for c in candidates}
     if filters is None:
-        filters = [c for c in candidates
-                   if numbers[c].notna().mean() < 0.5 and not raw[c].str.strip().str.lower().isin(DFE_SYMBOLS).all()]
+        filters = [c for c in candidates if numbers[c].notna().mean() < 0.5 and not _numbers_or_symbols(raw[c], numbers[c])]
     indicators = [c for c in candidates if c not in filters]
     data = raw[[c for c in raw.columns if c not in indicators]].copy()
     symbols = pd.DataFrame(index=raw.index)
