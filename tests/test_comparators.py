@@ -44,7 +44,8 @@ def test_leicestershire_region_england_old_layout(old):
 
 
 def test_statistical_neighbours_carry_symbols_and_average(old):
-    out = compare_areas(old, "perm_excl_rate", "Leicestershire", neighbours=["Nottinghamshire", "Warwickshire", "Rutland"],
+    neighbours = ["Nottinghamshire", "Warwickshire", "Rutland"]
+    out = compare_areas(old, "perm_excl_rate", "Leicestershire", neighbours=neighbours,
                         region="East Midlands", filters={"school_type": "Total"})
     y = out[out["period"] == "2009/10"].set_index("area")
     # 2009/10: Rutland published 'x'; Nottinghamshire 0.11, Warwickshire 0.10 -> mean 0.105 of 2 areas

@@ -83,13 +83,15 @@ def read_published(path: str | Path, filters: list[str] | None = None) -> Publis
         raw["geographic_level"] = "National"   # national-only summaries name no level (e.g. nat_summary.csv)
     if "time_period" not in raw or "geographic_level" not in raw:
         raise ReadError(f"{path}: not a DfE statistics file (needs time_period/year and geographic_level/level)")
-    raw["geographic_level"] = raw["geographic_level"].str.strip().str.lower().map(LEVELS).fillna(raw["geographic_level"])
+    level = raw["geographic_level"]
+    raw["geographic_level"] = level.str.strip().str.lower().map(LEVELS).fillna(level)
     raw["time_period"] = raw["time_period"].str.strip()
     candidates = [c for c in raw.columns if c not in GEOGRAPHY_COLUMNS]
     numbers = {c: pd.to_numeric(raw[c].str.strip().str.replace(",", "", regex=False), errors="coerce")
                for c in candidates}
     if filters is None:
-        filters = [c for c in candidates if numbers[c].notna().mean() < 0.5 and not _numbers_or_symbols(raw[c], numbers[c])]
+        filters = [c for c in candidates
+                   if numbers[c].notna().mean() < 0.5 and not _numbers_or_symbols(raw[c], numbers[c])]
     indicators = [c for c in candidates if c not in filters]
     data = raw[[c for c in raw.columns if c not in indicators]].copy()
     symbols = pd.DataFrame(index=raw.index)

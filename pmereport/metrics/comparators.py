@@ -51,7 +51,8 @@ def _area_name(rows: pd.DataFrame) -> pd.Series:
 
 def _area_code(rows: pd.DataFrame) -> pd.Series:
     code = pd.Series("", index=rows.index, dtype=object)
-    for column, level in [("new_la_code", "Local authority"), ("region_code", "Regional"), ("country_code", "National")]:
+    levels = [("new_la_code", "Local authority"), ("region_code", "Regional"), ("country_code", "National")]
+    for column, level in levels:
         if column in rows:
             code = code.where(rows["geographic_level"] != level, rows[column].astype(str))
     return code
@@ -122,7 +123,8 @@ def compare_areas(table: PublishedTable, indicator: str, la: str, neighbours: Se
     for index, role in parts:
         rows = data.loc[index]
         frames.append(pd.DataFrame({
-            "time_period": rows["time_period"].values, "time_identifier": rows["time_identifier"].values if "time_identifier" in rows else None,
+            "time_period": rows["time_period"].values,
+            "time_identifier": rows["time_identifier"].values if "time_identifier" in rows else None,
             "geographic_level": rows["geographic_level"].values,
             "period": [time_period_label(t) for t in rows["time_period"]], "role": role,
             "_area": names.loc[index].values, "code": _area_code(rows).values,
@@ -146,5 +148,6 @@ def _neighbour_mean(out: pd.DataFrame) -> pd.DataFrame:
     keys = [k for k in ["time_period", "time_identifier", "period"] if k in out]
     sn = out[out["role"] == "Statistical neighbour"]
     mean = sn.groupby(keys, as_index=False).agg(value=("value", "mean"), areas=("value", "count"))
-    mean["role"], mean["area"], mean["code"], mean["symbol"] = "Statistical neighbours (mean)", "Statistical neighbours", "", None
+    mean["role"], mean["area"] = "Statistical neighbours (mean)", "Statistical neighbours"
+    mean["code"], mean["symbol"] = "", None
     return mean

@@ -113,7 +113,8 @@ def exclusion_counts(exclusions: pd.DataFrame, by: list[str], schools: pd.DataFr
         susp.groupby(keys)["pupil_id"].nunique().rename("one_plus_susp"),
         (pd.to_numeric(susp["sessions"]).groupby([susp[k] for k in keys]).sum() / 2).rename("susp_days"),
     ], axis=1)
-    counts[["susp", "perm_excl", "one_plus_susp"]] = counts[["susp", "perm_excl", "one_plus_susp"]].fillna(0).astype(int)
+    whole = ["susp", "perm_excl", "one_plus_susp"]
+    counts[whole] = counts[whole].fillna(0).astype(int)
     counts["susp_days"] = counts["susp_days"].fillna(0.0)
     return counts.reset_index()
 
