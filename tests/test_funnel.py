@@ -110,3 +110,24 @@ def test_funnel_plot_draws_labelled_limits():
     assert curve["size"].min() <= 100 and curve["size"].max() >= 400
     assert (np.diff(curve["upper_95"]) <= 1e-12).all()  # the funnel narrows as schools grow
     plt.close(fig)
+
+
+def test_funnel_of_school_suspension_rates_from_the_extract():
+    from pmereport.metrics.exclusions import exclusion_rates
+    census = pd.DataFrame({"school_urn": [100001, 100002, 100003], "academic_year": "2023/24", "ncy": 9,
+                           "headcount": [100, 400, 500], "headcount_fsm": 0, "headcount_sen_support": 0,
+                           "headcount_ehcp": 0})
+    # school 100001: 12 suspensions; 100002: 8; 100003: none (it must still be in the funnel)
+    urns = [100001] * 12 + [100002] * 8
+    exclusions = pd.DataFrame({"exclusion_id": [f"E{i}" for i in range(20)], "pupil_id": [f"P{i}" for i in range(20)],
+                               "school_urn": urns, "start_date": pd.Timestamp("2023-11-06"), "category": "SUSP",
+                               "sessions": 2})
+    rates = exclusion_rates(exclusions, census, by=["academic_year", "school_urn"])
+    result = funnel(rates, events="susp", size="headcount", data_type="rate")
+    # target 20/1000 = 0.02 per pupil; n=100: 99.8% upper 0.02 + 3.090232 sqrt(0.02/100) = 0.063703
+    # -> 6.3703 per 100; school 100001 at 12 per 100 is above it. n=500 lower 95%: 0.02 - 1.959964 x
+    # sqrt(0.02/500) = 0.007604 -> school 100003 at 0 is below 95%, and below 99.8% (0.02 - 0.019544 = 0.000456)
+    u = result.units.set_index("unit")
+    assert u.loc[100001, "upper_99.8"] == pytest.approx(6.3703, abs=1e-4)
+    assert list(u["position"]) == ["above 99.8%", "within", "below 99.8%"]
+    assert list(units_above(result)["unit"]) == [100001]

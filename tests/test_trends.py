@@ -108,7 +108,7 @@ def test_rate_ratios_for_a_characteristic():
     rows = []
     for y in range(6):
         for sen, headcount, rr in [("N", 50_000, 1.0), ("K", 7_000, 3.0), ("E", 2_000, 5.0)]:
-            rows.append({"academic_year": y, "sen_status": sen, "headcount": headcount,
+            rows.append({"academic_year": f"{2018 + y}/{19 + y}", "sen_status": sen, "headcount": headcount,
                          "count": rng.poisson(headcount * 0.02 * rr * np.exp(0.03 * y))})
     fit = fit_trend(pd.DataFrame(rows), time="academic_year", season=None, covariates={"sen_status": "N"})
     rr = rate_ratios(fit).set_index("term")

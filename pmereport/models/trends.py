@@ -29,6 +29,7 @@ average coverage for a nominal 95%, against 95.1% for the Poisson model on Poiss
 """
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field
 
@@ -41,6 +42,7 @@ from scipy import stats
 from ..metrics.exclusions import TERM_ORDER, period_start
 
 DAYS_PER_YEAR = 365.25
+ACADEMIC_YEAR = re.compile(r"\d{4}/\d{2}")
 OVERDISPERSION_P = 0.05
 
 
@@ -90,10 +92,17 @@ def cameron_trivedi(poisson_result, y) -> OverdispersionTest:
     return OverdispersionTest(alpha, t_stat, p_value, dispersion, p_value < OVERDISPERSION_P)
 
 
+def _as_number(value):
+    """Academic year labels ("2023/24") count as their first calendar year."""
+    if isinstance(value, str) and ACADEMIC_YEAR.fullmatch(value):
+        return float(value[:4])
+    return float(value)
+
+
 def _years_since(time: pd.Series, origin) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(time):
         return (time - pd.Timestamp(origin)).dt.days / DAYS_PER_YEAR
-    return time.astype(float) - float(origin)
+    return time.map(_as_number) - _as_number(origin)
 
 
 def _design(data: pd.DataFrame, spec: dict) -> pd.DataFrame:
@@ -131,7 +140,8 @@ def fit_trend(data: pd.DataFrame, count: str = "count", exposure: str = "headcou
               family: str = "auto") -> TrendFit:
     """Fit Poisson and negative binomial GLMs of ``count`` with offset log(``exposure``).
 
-    ``time``: a date column (trend per year from the first date) or a number (trend per unit).
+    ``time``: a date column (trend per year from the first date), academic year labels ("2023/24",
+    trend per year) or a number (trend per unit).
     ``season``: a categorical column (e.g. "term" AUT/SPR/SUM, or "month_of_year"); the first level
     in sorted order (or AUT / 9 when present) is the reference. ``covariates``: characteristic columns,
     as a list or as {column: reference level}. ``break_at``: a policy date (or time value) adding a
