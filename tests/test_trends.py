@@ -206,3 +206,18 @@ def test_bad_exposure_is_named():
     data.loc[3, "headcount"] = 0
     with pytest.raises(ValueError, match="row 3: headcount must be a positive number"):
         fit_trend(data)
+
+
+def test_diagnostic_plot_shows_observed_fitted_and_residuals():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from pmereport.models.trends import diagnostic_plot
+    fit = fit_trend(simulate(seed=10, n_years=3), season="term")
+    fig, axes = plt.subplots(2, 1)
+    diagnostic_plot(axes, fit)
+    labels = [line.get_label() for line in axes[0].get_lines()]
+    assert labels == ["Observed", "Fitted (poisson)"]
+    plotted = axes[1].get_lines()[1].get_ydata()
+    assert len(plotted) == 9 and plotted == pytest.approx(fit.result.resid_pearson.values)
+    plt.close(fig)

@@ -304,3 +304,20 @@ def next_terms(series: pd.DataFrame, n: int = 3) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     out["period_start"] = period_start(out["academic_year"], out["term"]).values
     return out
+
+
+def diagnostic_plot(axes, fit: TrendFit):
+    """Two plain panels for the methodology section: observed and fitted counts over time, and
+    Pearson residuals over time (a pattern left in them means the trend or seasonality is missing
+    something). ``axes``: a pair of matplotlib axes."""
+    time = fit.data[fit.spec["time"]]
+    res = residuals(fit)
+    observed_ax, residual_ax = axes
+    observed_ax.plot(time, res["observed"], "o", markersize=3, label="Observed")
+    observed_ax.plot(time, res["fitted"], "-", label=f"Fitted ({fit.family})")
+    observed_ax.set_ylabel("Count")
+    observed_ax.legend(fontsize=8)
+    residual_ax.axhline(0, color="black", linewidth=0.8)
+    residual_ax.plot(time, res["pearson"], "o", markersize=3)
+    residual_ax.set_ylabel("Pearson residual")
+    return axes
