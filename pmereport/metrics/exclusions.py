@@ -186,7 +186,7 @@ def exclusion_rates(exclusions: pd.DataFrame, census: pd.DataFrame, by: list[str
                     schools: pd.DataFrame | None = None, denominators: pd.DataFrame | None = None) -> pd.DataFrame:
     """Counts, January-census headcount and DfE rates per group (unrounded).
 
-    Columns: the ``by`` columns, then headcount, susp, susp_rate, perm_excl, perm_excl_rate,
+    Columns: the ``by`` columns, then headcount (float, NaN where unknown), susp, susp_rate, perm_excl, perm_excl_rate,
     one_plus_susp, one_plus_susp_rate, susp_days, average_susp_length_days. Rates are per 100
     pupils; average length is susp_days / susp (NaN with no suspensions).
 
@@ -208,10 +208,11 @@ def exclusion_rates(exclusions: pd.DataFrame, census: pd.DataFrame, by: list[str
         out = pd.concat([denominator, counts], axis=1)
     for column in ["susp", "perm_excl", "one_plus_susp"]:
         out[column] = out[column].fillna(0).astype(int)
-    out["susp_days"] = out["susp_days"].fillna(0.0)
+    out["susp_days"] = out["susp_days"].astype("float64").fillna(0.0)
+    out["headcount"] = out["headcount"].astype("float64")   # plain floats: NaN where the census lacks a group
     for count in ["susp", "perm_excl", "one_plus_susp"]:
         out[f"{count}_rate"] = per_100(out[count], out["headcount"])
-    out["average_susp_length_days"] = out["susp_days"] / out["susp"].where(out["susp"] > 0)
+    out["average_susp_length_days"] = (out["susp_days"] / out["susp"].where(out["susp"] > 0)).astype("float64")
     out = out[by + RATE_COLUMNS]
     return _sort_periods(out, by).reset_index(drop=True)
 
