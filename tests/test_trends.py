@@ -206,6 +206,8 @@ def test_bad_exposure_is_named():
     data.loc[3, "headcount"] = 0
     with pytest.raises(ValueError, match="row 3: headcount must be a positive number"):
         fit_trend(data)
+    with pytest.raises(ValueError, match="family must be"):
+        fit_trend(simulate(seed=9, n_years=2), family="gamma")
 
 
 def test_diagnostic_plot_shows_observed_fitted_and_residuals():

@@ -148,6 +148,8 @@ def fit_trend(data: pd.DataFrame, count: str = "count", exposure: str = "headcou
     step and a change of slope. ``family``: "auto" (the overdispersion test decides), "poisson" or
     "negbin".
     """
+    if family not in ("auto", "poisson", "negbin"):
+        raise ValueError(f"family must be 'auto', 'poisson' or 'negbin', not {family!r}")
     if data[exposure].le(0).any() or data[exposure].isna().any():
         bad = data.index[data[exposure].le(0) | data[exposure].isna()][0]
         raise ValueError(f"row {bad}: {exposure} must be a positive number (it is the offset)")
@@ -172,11 +174,9 @@ def fit_trend(data: pd.DataFrame, count: str = "count", exposure: str = "headcou
         use_nb = test.overdispersed
         reason = test.sentence() + (", so the negative binomial model is used." if use_nb
                                     else ", so the Poisson model is used.")
-    elif family in ("poisson", "negbin"):
+    else:
         use_nb = family == "negbin"
         reason = f"{'negative binomial' if use_nb else 'Poisson'} chosen by the analyst; " + test.sentence() + "."
-    else:
-        raise ValueError(f"family must be 'auto', 'poisson' or 'negbin', not {family!r}")
     nb_only = (alpha, alpha_ci, alpha_se) if use_nb else (None, None, None)
     return TrendFit("negative binomial" if use_nb else "poisson", reason, negbin if use_nb else poisson,
                     poisson, negbin, *nb_only, test, formula, design, spec)
