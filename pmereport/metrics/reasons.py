@@ -99,7 +99,9 @@ def cross_tab(cohort: pd.DataFrame, rows: str = "reason", columns: str = "ncy") 
 
 def percent_half_up(share: float) -> int:
     """A share as a whole percentage, rounded half up as DfE publishes (not banker's rounding)."""
-    return int(Decimal(str(share * 100)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    # round to 9 places first so that float noise (0.285 * 100 = 28.499999999999996) is not
+    # mistaken for a value below the half
+    return int(Decimal(repr(round(share * 100, 9))).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 def headline(table: pd.DataFrame, top: int = 1, noun: str = "the cohort") -> str:
@@ -113,7 +115,8 @@ def headline(table: pd.DataFrame, top: int = 1, noun: str = "the cohort") -> str
         return f"There are no cases in {noun}."
     ranked = table.sort_values("count", ascending=False, kind="stable").head(top)
     first, rest = ranked.iloc[0], ranked.iloc[1:]
-    text = (f"{first['label']} account for {percent_half_up(first['share'])}% of {noun} "
+    subject = f"{first['label']}," if ", " in first["label"] else first["label"]
+    text = (f"{subject} account for {percent_half_up(first['share'])}% of {noun} "
             f"({int(first['count'])} of {total})")
     if len(rest):
         parts = [f"{_lower_first(r['label'])} {percent_half_up(r['share'])}% ({int(r['count'])})"
