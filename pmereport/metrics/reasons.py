@@ -101,7 +101,7 @@ def percent_half_up(share: float) -> int:
     """A share as a whole percentage, rounded half up as DfE publishes (not banker's rounding)."""
     # round to 9 places first so that float noise (0.285 * 100 = 28.499999999999996) is not
     # mistaken for a value below the half
-    return int(Decimal(repr(round(share * 100, 9))).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    return int(Decimal(str(round(float(share) * 100, 9))).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 def headline(table: pd.DataFrame, top: int = 1, noun: str = "the cohort") -> str:
