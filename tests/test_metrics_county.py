@@ -2,8 +2,8 @@
 
 The generator (pmereport.synth, another branch) is told the Leicestershire Feb 2016 reason shares
 (codes.LEICESTERSHIRE_REASON_SHARES_2016) for PME referrals, as Leicestershire published them for
-its PME cohort (DOMAIN.md); CME cases come on top. The open PME cohort's Wilson intervals must
-contain each told share within its Wilson interval; with five intervals checked at once we use a Bonferroni
+its PME cohort (DOMAIN.md); CME cases come on top. Each told share must lie inside the Wilson
+interval of the open PME cohort's share; with five intervals checked at once we use a Bonferroni
 family-wise 95% (alpha 0.05 / 5 = 0.01 each). Skipped until pmereport.synth is merged.
 """
 from __future__ import annotations
