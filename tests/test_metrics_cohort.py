@@ -155,3 +155,10 @@ def test_flows_agree_with_snapshots_at_month_ends(cases):
     out = flows.monthly_flows(cases, "2024-07", "2024-12")
     for row in out.itertuples():
         assert row.open_end == len(cohort.open_on(cases, row.month.end_time.normalize()))
+
+
+def test_referral_rate_per_1000_from_flows(cases, census):
+    monthly = flows.monthly_flows(cases, "2024-09", "2024-09")
+    out = cohort.rate_per_1000(monthly, cohort.census_roll(census, "2024/25"), count="referrals")
+    # 3 referrals in September of a 440 roll: 6.818 per 1,000
+    assert out.loc[0, "rate_per_1000"] == pytest.approx(3000 / 440)

@@ -95,3 +95,12 @@ def test_open_duration_bands():
                              "12 to 26 weeks": 0, "26 to 52 weeks": 0, "Over 52 weeks": 0}
     empty = durations.open_duration_bands(cases, "2024-01-01")
     assert empty["count"].sum() == 0 and math.isnan(empty["share"].iloc[0])
+
+
+def test_closed_duration_bands():
+    cases = make("cases", FLOW_CASES)
+    out = durations.closed_duration_bands(cases, "2024-09-01", "2024-11-30").set_index("band")["count"]
+    # closed in Sep-Nov: B same day = 0 days; C 10 Sep -> 15 Oct = 35; F 30 Sep -> 30 Nov = 61.
+    # E closed 31 Aug, outside the period.
+    assert out.to_dict() == {"Less than 2 weeks": 1, "2 to 4 weeks": 0, "4 to 12 weeks": 2,
+                             "12 to 26 weeks": 0, "26 to 52 weeks": 0, "Over 52 weeks": 0}

@@ -140,3 +140,13 @@ def test_logrank_separates_different_curves():
     data = _ph_data(7, crossing=False)
     assert survival.logrank(data, "case_type")["p_value"] < 0.001
     assert survival.logrank(data, "sen_status")["degrees_of_freedom"] == 2
+
+
+def test_cox_can_stratify_on_a_failing_characteristic():
+    # case_type fails the PH test in the crossing data; as a stratum it gets its own baseline
+    # hazard and no ratio, and only SEN status is estimated
+    result = survival.cox_model(_ph_data(11, crossing=True), ["sen_status"], references={"sen_status": "N"},
+                                strata=["case_type"])
+    assert result.hazard_ratios["covariate"].tolist() == ["sen_status=E", "sen_status=K"]
+    assert list(result.model.baseline_hazard_.columns) == ["CME", "PME"]
+    assert not result.ph_test["covariate"].str.startswith("case_type").any()

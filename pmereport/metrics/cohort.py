@@ -145,12 +145,14 @@ def census_roll(census: pd.DataFrame, academic_year: str, by: str | None = None)
     return out
 
 
-def rate_per_1000(counts: pd.DataFrame, roll: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """Add ``pupils`` and ``rate_per_1000`` (count / pupils x 1,000) to a count table.
+def rate_per_1000(counts: pd.DataFrame, roll: pd.DataFrame, by: str | None = None,
+                  count: str = "count") -> pd.DataFrame:
+    """Add ``pupils`` and ``rate_per_1000`` (``count`` column / pupils x 1,000) to a count table.
 
-    ``counts`` is a table from ``snapshot``/``count_by`` (or any frame with ``count`` and ``by``),
-    ``roll`` a table from ``census_roll`` with the same ``by``. Categories with no roll (e.g. the
-    ``(none)`` school of CME cases) get a blank rate, not zero.
+    ``counts`` is a table from ``snapshot``/``count_by`` (or any frame with the ``count`` column and
+    ``by``, e.g. ``monthly_flows`` with ``count="referrals"``), ``roll`` a table from
+    ``census_roll`` with the same ``by``. Categories with no roll (e.g. the ``(none)`` school of
+    CME cases) get a blank rate, not zero.
     """
     if by is None:
         out = counts.copy()
@@ -158,5 +160,5 @@ def rate_per_1000(counts: pd.DataFrame, roll: pd.DataFrame, by: str | None = Non
     else:
         out = counts.merge(roll, on=by, how="left")
         out["pupils"] = out["pupils"].astype("Int64")
-    out["rate_per_1000"] = (out["count"] / out["pupils"].astype("Float64") * 1000).astype(float)
+    out["rate_per_1000"] = (out[count] / out["pupils"].astype("Float64") * 1000).astype(float)
     return out

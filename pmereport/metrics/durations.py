@@ -122,3 +122,10 @@ def open_duration_bands(cases: pd.DataFrame, on) -> pd.DataFrame:
     referral to ``on``), in bands. Columns: band, count, share."""
     current = open_on(cases, on)
     return duration_band_table((pd.Timestamp(on) - current["referral_date"]).dt.days)
+
+
+def closed_duration_bands(cases: pd.DataFrame, start, end) -> pd.DataFrame:
+    """How long the cases closed from ``start`` to ``end`` (inclusive) had been open (calendar days
+    from referral to closure), in bands. Columns: band, count, share."""
+    closed = cases[cases["closure_date"].between(pd.Timestamp(start), pd.Timestamp(end))]
+    return duration_band_table((closed["closure_date"] - closed["referral_date"]).dt.days)

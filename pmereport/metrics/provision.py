@@ -49,8 +49,8 @@ def hours_summary(returns: pd.DataFrame, by: str | None = "key_stage",
     offered and attended per week, the full-time benchmark, hours offered as % of full time and
     hours attended as % of hours offered (both ratios of totals, so each pupil-hour counts once).
     Columns: return_month, [by], pupils, mean_hours_offered, median_hours_offered,
-    mean_hours_attended, median_hours_attended, full_time_hours, offered_pct_of_full_time,
-    attended_pct_of_offered.
+    mean_hours_attended, median_hours_attended, full_time_hours (only when ``by`` is key stage),
+    offered_pct_of_full_time, attended_pct_of_offered.
     """
     rows = hours_against_benchmark(returns, full_time)
     keys = ["return_month"] + ([by] if by else [])
@@ -65,7 +65,7 @@ def hours_summary(returns: pd.DataFrame, by: str | None = "key_stage",
         "offered_pct_of_full_time": (g["hours_offered"].sum() / g["full_time_hours"].sum() * 100).astype(float),
         "attended_pct_of_offered": (g["hours_attended"].sum() / g["hours_offered"].sum() * 100).astype(float),
     }).reset_index()
-    if by is not None and by != "key_stage":
+    if by != "key_stage":  # one benchmark per row only when rows are key stages
         out = out.drop(columns="full_time_hours")
     return out
 

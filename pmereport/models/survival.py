@@ -46,8 +46,9 @@ def kaplan_meier(data: pd.DataFrame, by: str | None = None, duration: str = "day
         kmf = _fit(part, duration, event, alpha)
         table = kmf.event_table
         ci = kmf.confidence_interval_survival_function_
+        days = table.index.to_numpy()
         frames.append(pd.DataFrame({
-            "group": key, "days": table.index.to_numpy(),
+            "group": key, "days": days.astype(int) if np.all(days % 1 == 0) else days,
             "at_risk": table["at_risk"].to_numpy().astype(int),
             "events": table["observed"].to_numpy().astype(int),
             "censored": table["censored"].to_numpy().astype(int),
@@ -136,18 +137,24 @@ def design_matrix(data: pd.DataFrame, covariates: list[str],
 
 def cox_model(data: pd.DataFrame, covariates: list[str], duration: str = "days_open",
               event: str = "reengaged", references: dict | None = None, alpha: float = 0.05,
-              ph_alpha: float = 0.05, penalizer: float = 0.0) -> CoxResult:
+              ph_alpha: float = 0.05, penalizer: float = 0.0,
+              strata: list[str] | None = None) -> CoxResult:
     """Fit a Cox proportional-hazards model of time to re-engagement on ``covariates``
     (e.g. ["case_type", "sen_status", "looked_after"]) and test its proportional-hazards
-    assumption (Schoenfeld residuals). Rows with a blank covariate are an error, not dropped."""
-    blank = data[covariates].isna().any(axis=1)
+    assumption (Schoenfeld residuals). A characteristic that fails the test can be moved to
+    ``strata``: each of its levels then gets its own baseline hazard and no hazard ratio.
+    Rows with a blank covariate or stratum are an error, not dropped."""
+    strata = list(strata or [])
+    blank = data[covariates + strata].isna().any(axis=1)
     if blank.any():
-        cols = [c for c in covariates if data[c].isna().any()]
+        cols = [c for c in covariates + strata if data[c].isna().any()]
         raise ValueError(f"{int(blank.sum())} cases have a blank covariate ({', '.join(cols)})")
     matrix, refs = design_matrix(data, covariates, references)
     frame = matrix.assign(_duration=data[duration].astype(float).to_numpy(),
-                          _event=data[event].astype(bool).to_numpy())
-    cph = CoxPHFitter(alpha=alpha, penalizer=penalizer).fit(frame, "_duration", "_event")
+                          _event=data[event].astype(bool).to_numpy(),
+                          **{f"_stratum_{c}": data[c].astype(str).to_numpy() for c in strata})
+    cph = CoxPHFitter(alpha=alpha, penalizer=penalizer, strata=[f"_stratum_{c}" for c in strata] or None)
+    cph.fit(frame, "_duration", "_event")
     s = cph.summary
     lower = next(c for c in s.columns if c.startswith("exp(coef) lower"))
     upper = next(c for c in s.columns if c.startswith("exp(coef) upper"))
