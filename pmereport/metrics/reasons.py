@@ -71,20 +71,25 @@ def change(previous: pd.DataFrame, current: pd.DataFrame, by: str = "reason",
     out["share_previous"] = out["count_previous"] / n_prev if n_prev else np.nan
     out["share_current"] = out["count_current"] / n_curr if n_curr else np.nan
     out["change_points"] = (out["share_current"] - out["share_previous"]) * 100
-    z, p = [], []
-    for a, b in zip(out["count_previous"], out["count_current"]):
-        if a + b == 0 or a + b == n_prev + n_curr or not (n_prev and n_curr):
-            z.append(np.nan), p.append(np.nan)  # no variance: nothing to test
-        else:
-            stat, pval = proportions_ztest([b, a], [n_curr, n_prev])
-            z.append(stat), p.append(pval)
-    out["z"], out["p_value"] = z, p
+    tests = [_two_proportion_test(a, n_prev, b, n_curr)
+             for a, b in zip(out["count_previous"], out["count_current"])]
+    out["z"], out["p_value"] = [t[0] for t in tests], [t[1] for t in tests]
     table = out[["count_previous", "count_current"]].to_numpy().T
     table = table[:, table.sum(axis=0) > 0]
     usable = table.shape[1] > 1 and (table.sum(axis=1) > 0).all()
     out["chi2_p_value"] = chi2_contingency(table, correction=False)[1] if usable else np.nan
     return out[keys + ["count_previous", "share_previous", "count_current", "share_current",
                        "change_points", "z", "p_value", "chi2_p_value"]]
+
+
+def _two_proportion_test(count_a: int, n_a: int, count_b: int, n_b: int) -> tuple[float, float]:
+    """z and two-sided p of share b = share a (pooled); blank when there is no variance to test
+    (the category is in no case, or in every case, of both periods together)."""
+    pooled = count_a + count_b
+    if not (n_a and n_b) or pooled in (0, n_a + n_b):
+        return np.nan, np.nan
+    z, p = proportions_ztest([count_b, count_a], [n_b, n_a])
+    return float(z), float(p)
 
 
 def cross_tab(cohort: pd.DataFrame, rows: str = "reason", columns: str = "ncy") -> pd.DataFrame:
