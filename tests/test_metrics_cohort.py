@@ -162,3 +162,9 @@ def test_referral_rate_per_1000_from_flows(cases, census):
     out = cohort.rate_per_1000(monthly, cohort.census_roll(census, "2024/25"), count="referrals")
     # 3 referrals in September of a 440 roll: 6.818 per 1,000
     assert out.loc[0, "rate_per_1000"] == pytest.approx(3000 / 440)
+
+
+def test_split_refuses_to_drop_rows(cases):
+    # splitting by school would leave the CME cases (no school) out of every block: an error
+    with pytest.raises(ValueError, match="cannot split by 'school_urn'"):
+        cohort.count_by(cases, "reason", split="school_urn")

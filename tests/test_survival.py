@@ -150,3 +150,9 @@ def test_cox_can_stratify_on_a_failing_characteristic():
     assert result.hazard_ratios["covariate"].tolist() == ["sen_status=E", "sen_status=K"]
     assert list(result.model.baseline_hazard_.columns) == ["CME", "PME"]
     assert not result.ph_test["covariate"].str.startswith("case_type").any()
+
+
+def test_groups_with_blank_values_are_refused():
+    data = HAND.assign(case_type=["CME", None, "PME", "PME", "CME", "CME", "PME", "PME"])
+    with pytest.raises(ValueError, match="1 cases have a blank 'case_type'"):
+        survival.kaplan_meier(data, by="case_type")

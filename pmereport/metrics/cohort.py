@@ -74,7 +74,10 @@ def count_by(frame: pd.DataFrame, by: str, labels: dict | None = None,
     """
     if split is not None:
         split_labels = CATEGORY_LABELS.get(split)
-        values = list(split_labels) if split_labels else sorted(frame[split].dropna().unique())
+        present = set(frame[split].dropna())
+        values = list(split_labels) if split_labels else sorted(present)
+        if frame[split].isna().any() or present - set(values):
+            raise ValueError(f"cannot split by '{split}': it has blank values or values not in its code list")
         blocks = [count_by(frame[frame[split] == v], by, labels).assign(**{split: v}) for v in values]
         out = pd.concat(blocks, ignore_index=True)
         return out[[split] + [c for c in out.columns if c != split]]

@@ -25,6 +25,9 @@ from lifelines.utils import median_survival_times
 def _groups(data: pd.DataFrame, by: str | None):
     if by is None:
         return [("all", data)]
+    if data[by].isna().any():
+        raise ValueError(f"{int(data[by].isna().sum())} cases have a blank '{by}': give them a value "
+                         "(e.g. '(none)') rather than leave them out")
     return [(key, part) for key, part in data.groupby(by, sort=True, observed=True)]
 
 
