@@ -54,7 +54,7 @@ def hours_summary(returns: pd.DataFrame, by: str | None = "key_stage",
     """
     rows = hours_against_benchmark(returns, full_time)
     keys = ["return_month"] + ([by] if by else [])
-    g = rows.groupby(keys, observed=True)
+    g = rows.groupby(keys, observed=True, dropna=False)
     out = pd.DataFrame({
         "pupils": g.size(),
         "mean_hours_offered": g["hours_offered"].mean().astype(float),
@@ -123,7 +123,7 @@ def provision_counts(returns: pd.DataFrame, by: str | None = None) -> pd.DataFra
     every provision type present as a column (codes.PROVISION_TYPES) plus ``total``.
     Columns: return_month, [by], RTT, APS, APL, HOS, HTU, MED, EXC, OTH, total."""
     keys = ["return_month"] + ([by] if by else [])
-    table = returns.groupby(keys + ["provision_type"], observed=True).size().unstack(fill_value=0)
+    table = returns.groupby(keys + ["provision_type"], observed=True, dropna=False).size().unstack(fill_value=0)
     unknown = set(table.columns) - set(PROVISION_TYPES)
     if unknown:
         raise ValueError(f"unknown provision type(s) {sorted(unknown)}")
