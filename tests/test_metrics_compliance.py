@@ -97,3 +97,19 @@ def test_month_with_no_expected_school():
     rates = compliance.return_rates(compliance.return_status(schools, log, "2024-12", "2024-12"))
     assert rates.loc[0, "expected"] == 0 and rates.loc[0, "not_expected"] == 1
     assert math.isnan(rates.loc[0, "return_rate"])
+
+
+def test_late_and_missing_list(status):
+    out = compliance.late_and_missing(status)
+    got = [(str(r.return_month), r.school_urn, r.status) for r in out.itertuples()]
+    assert got == [("2024-09", 100003, "missing"), ("2024-10", 100002, "late"),
+                   ("2024-11", 100002, "missing"), ("2024-11", 100001, "late"),
+                   ("2024-12", 100001, "missing"), ("2024-12", 100002, "missing"),
+                   ("2024-12", 100004, "missing")]
+
+
+def test_deadline_day_must_exist_every_month():
+    schools = make("schools", [dict(school_urn="100001", school_name="Ashby Primary")])
+    log = make("return_log", [dict(return_month="2024-09", school_urn="100001", submitted_date="2024-10-08")])
+    with pytest.raises(ValueError, match="deadline_day"):
+        compliance.return_status(schools, log, "2024-09", "2024-09", deadline_day=31)

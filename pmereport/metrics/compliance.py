@@ -45,6 +45,8 @@ def return_status(schools: pd.DataFrame, return_log: pd.DataFrame, start, end,
     Columns: return_month (Period), school_urn, school_name, expected, received, nil_return,
     submitted_date, deadline, days_late, status (one of STATUSES).
     """
+    if not 1 <= deadline_day <= 28:
+        raise ValueError(f"deadline_day must be a day every month has (1 to 28), not {deadline_day}")
     expected = expected_returns(schools, start, end).assign(expected=True)
     log = return_log.assign(return_month=return_log["return_month"].dt.to_period("M"))
     log = log[log["return_month"].isin(_months(start, end))]
@@ -86,6 +88,15 @@ def return_rates(status: pd.DataFrame) -> pd.DataFrame:
     out["return_rate"] = out["received"] / expected * 100
     out["on_time_rate"] = out["on_time"] / expected * 100
     return out.reset_index()
+
+
+def late_and_missing(status: pd.DataFrame) -> pd.DataFrame:
+    """The returns to chase: every late or missing one from ``return_status``, by month, then
+    missing before late, then school. Columns as ``return_status``."""
+    out = status[status["status"].isin(["missing", "late"])]
+    order = out["status"].map({"missing": 0, "late": 1})
+    return (out.assign(_order=order).sort_values(["return_month", "_order", "school_urn"])
+            .drop(columns="_order").reset_index(drop=True))
 
 
 def school_compliance(status: pd.DataFrame) -> pd.DataFrame:

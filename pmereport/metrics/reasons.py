@@ -99,7 +99,7 @@ def cross_tab(cohort: pd.DataFrame, rows: str = "reason", columns: str = "ncy") 
     if columns == "key_stage" and "key_stage" not in cohort:
         cohort = with_key_stage(cohort)
     out = count_by(cohort, rows, CATEGORY_LABELS.get(rows), split=columns)
-    return out.drop(columns=[c for c in ("label",) if c in out])
+    return out.drop(columns="label", errors="ignore")
 
 
 def percent_half_up(share: float) -> int:
@@ -113,7 +113,9 @@ def headline(table: pd.DataFrame, top: int = 1, noun: str = "the cohort") -> str
     """The "top reasons" sentence a board expects, from a ``breakdown`` table (needs ``label``).
 
     E.g. "Medical needs, including SEMH, account for 45% of the cohort (445 of 988); then
-    behavioural 26% (257) and other 18% (178)." Percentages are rounded half up.
+    behavioural 26% (257) and other 18% (177)." Percentages are rounded half up. Counts are
+    NOT suppressed here: check them with the disclosure rules (present layer) before a board
+    paper uses the sentence.
     """
     total = int(table["count"].sum())
     if total == 0:
