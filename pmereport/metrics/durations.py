@@ -32,8 +32,10 @@ DURATION_BANDS = [
 ]
 """(label, lower bound in calendar days). Each band runs from its bound up to, not including,
 the next one (exactly 2 weeks = 14 days is "2 to 4 weeks"; 52 weeks = 364 days is "Over 52
-weeks"). OUR banding, in the style of DfE's published duration bands: we could not find DfE's
-published CME duration bands to cite, so check them before comparing with DfE figures."""
+weeks"). These bands are OURS. DfE's "Children missing education" statistics (explore education
+statistics, official statistics in development; methodology page) publish CME at the census date
+by "length of time missing education", collected from autumn 2023, but we could not retrieve the
+band boundaries DfE uses: check them before setting our figures beside DfE's."""
 
 
 def stage_durations(cases: pd.DataFrame, as_of) -> pd.DataFrame:
