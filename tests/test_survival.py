@@ -62,6 +62,15 @@ def test_kaplan_meier_agrees_with_statsmodels():
         mine = ours[(ours["group"] == group) & (ours["events"] > 0)].set_index("days")
         assert np.allclose(mine.loc[sf.surv_times, "survival"].to_numpy(), sf.surv_prob)
         assert np.array_equal(mine.loc[sf.surv_times, "at_risk"].to_numpy(), sf.n_risk)
+        # the log(-log) band from statsmodels' Greenwood standard error:
+        # var(log S) = (se / S)^2, var(log(-log S)) = var(log S) / log(S)^2, band = S^exp(-/+ z sd)
+        s, se = sf.surv_prob, sf.surv_prob_se
+        usable = (s > 0) & (s < 1)
+        sd = np.sqrt((se[usable] / s[usable]) ** 2 / np.log(s[usable]) ** 2)
+        z = 1.959963984540054
+        band = mine.loc[sf.surv_times[usable]]
+        assert np.allclose(band["ci_lower"].to_numpy(), s[usable] ** np.exp(z * sd))
+        assert np.allclose(band["ci_upper"].to_numpy(), s[usable] ** np.exp(-z * sd))
 
 
 def test_median_not_reached_is_blank():

@@ -1,1 +1,2 @@
-"""Statistical models: survival (time to re-engagement), and later exclusion trends and funnel limits."""
+"""Statistical models on top of the metrics. ``survival``: time to re-engagement (Kaplan-Meier,
+Cox proportional hazards with its assumption checked)."""
