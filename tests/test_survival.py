@@ -165,3 +165,8 @@ def test_groups_with_blank_values_are_refused():
     data = HAND.assign(case_type=["CME", None, "PME", "PME", "CME", "CME", "PME", "PME"])
     with pytest.raises(ValueError, match="1 cases have a blank 'case_type'"):
         survival.kaplan_meier(data, by="case_type")
+
+
+def test_cox_refuses_an_absent_reference_level():
+    with pytest.raises(ValueError, match="reference level 'X' of 'sen_status' is not in the data"):
+        survival.cox_model(_ph_data(3, crossing=False), ["sen_status"], references={"sen_status": "X"})

@@ -133,6 +133,8 @@ def design_matrix(data: pd.DataFrame, covariates: list[str],
             continue
         values = values.astype(object)
         ref = references.setdefault(col, values.value_counts().index[0])
+        if not (values == ref).any():
+            raise ValueError(f"reference level {ref!r} of '{col}' is not in the data")
         levels = [lv for lv in sorted(values.dropna().unique(), key=str) if lv != ref]
         parts.extend((values == lv).astype(float).rename(f"{col}={lv}") for lv in levels)
     return pd.concat(parts, axis=1), references
