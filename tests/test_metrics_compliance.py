@@ -79,7 +79,7 @@ def test_school_feedback_list(status):
     # 100003: 0 of 1; 100002: 1 of 3 (Oct-Dec); 100001: 3 of 4 with 1 late; 100004: 3 of 4, all nil
     assert out["school_urn"].tolist() == [100003, 100002, 100001, 100004]
     rows = out.set_index("school_urn")
-    assert rows.loc[100004, ["expected", "received", "nil_returns", "missing"]].tolist() == [4, 3, 3, 1]
+    assert rows.loc[100004, ["due", "received", "nil_returns", "missing"]].tolist() == [4, 3, 3, 1]
     assert rows.loc[100002, "return_rate"] == pytest.approx(100 / 3)
     assert rows.loc[100001, ["late", "missing", "return_rate"]].tolist() == [1, 1, 75]
 
@@ -113,3 +113,27 @@ def test_deadline_day_must_exist_every_month():
     log = make("return_log", [dict(return_month="2024-09", school_urn="100001", submitted_date="2024-10-08")])
     with pytest.raises(ValueError, match="deadline_day"):
         compliance.return_status(schools, log, "2024-09", "2024-09", deadline_day=31)
+
+
+def test_returns_not_yet_due_are_not_missing():
+    # Log extracted on 5 Dec 2024: November's deadline (10 Dec) has not passed, so a school with
+    # no November return yet is "not yet due", not missing, and November's rate is over the one
+    # return that is in (1 of 1 = 100%); October's deadline (10 Nov) has passed.
+    schools = make("schools", [dict(school_urn="100001", school_name="Ashby Primary"),
+                               dict(school_urn="100002", school_name="Brook Academy")])
+    log = make("return_log", [dict(return_month="2024-10", school_urn="100001", submitted_date="2024-11-04"),
+                              dict(return_month="2024-11", school_urn="100001", submitted_date="2024-12-02")])
+    status = compliance.return_status(schools, log, "2024-10", "2024-11", as_of="2024-12-05")
+    got = {(str(r.return_month), r.school_urn): r.status for r in status.itertuples()}
+    assert got == {("2024-10", 100001): "on time", ("2024-10", 100002): "missing",
+                   ("2024-11", 100001): "on time", ("2024-11", 100002): "not yet due"}
+    rates = {str(r.return_month): r for r in compliance.return_rates(status).itertuples()}
+    assert (rates["2024-10"].due, rates["2024-10"].return_rate) == (2, 50)
+    nov = rates["2024-11"]
+    assert (nov.expected, nov.not_yet_due, nov.due, nov.received, nov.missing) == (2, 1, 1, 1, 0)
+    assert nov.return_rate == 100
+    feedback = compliance.school_compliance(status).set_index("school_urn")
+    assert feedback.loc[100002, ["due", "missing"]].tolist() == [1, 1]
+    # on the deadline day itself a return is still not due: as at 10 Dec, still "not yet due"
+    on_deadline = compliance.return_status(schools, log, "2024-11", "2024-11", as_of="2024-12-10")
+    assert on_deadline.set_index("school_urn").loc[100002, "status"] == "not yet due"

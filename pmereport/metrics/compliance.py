@@ -7,7 +7,9 @@ report, and "the return rate is itself a headline"; contract RETURN_LOG, SCHOOLS
 - received: the school has a row in the return log for the month; a nil return counts;
 - late: received after the deadline, by default the 10th of the following month (a parameter:
   ``deadline_day``); a return received on the deadline day is on time;
-- missing: expected and no row;
+- missing: expected, no row, and the deadline has passed at ``as_of`` (the date the log was
+  extracted); with no row and the deadline still to come it is ``not yet due`` and left out of
+  that month's rate (without ``as_of`` every deadline counts as passed);
 - a log row from a school that was not expected (closed, or not in the schools extract) is kept
   and reported as ``not expected``, never dropped, and left out of the rates.
 """
@@ -19,7 +21,7 @@ import pandas as pd
 DEADLINE_DAY = 10
 """Default deadline: the 10th of the month after the return month (a local choice; parameter)."""
 
-STATUSES = ("on time", "late", "missing", "not expected")
+STATUSES = ("on time", "late", "missing", "not yet due", "not expected")
 
 
 def _months(start, end) -> pd.PeriodIndex:
@@ -39,8 +41,9 @@ def expected_returns(schools: pd.DataFrame, start, end) -> pd.DataFrame:
 
 
 def return_status(schools: pd.DataFrame, return_log: pd.DataFrame, start, end,
-                  deadline_day: int = DEADLINE_DAY) -> pd.DataFrame:
-    """Status of every expected return, and of every logged one, from ``start`` to ``end``.
+                  deadline_day: int = DEADLINE_DAY, as_of=None) -> pd.DataFrame:
+    """Status of every expected return, and of every logged one, from ``start`` to ``end``,
+    as at ``as_of`` (the log's extract date; None: every deadline has passed).
 
     Columns: return_month (Period), school_urn, school_name, expected, received, nil_return,
     submitted_date, deadline, days_late, status (one of STATUSES).
@@ -60,8 +63,9 @@ def return_status(schools: pd.DataFrame, return_log: pd.DataFrame, start, end,
         + pd.Timedelta(days=deadline_day - 1)
     out["days_late"] = (out["submitted_date"] - out["deadline"]).dt.days.clip(lower=0).astype("Int64")
     late = out["received"] & (out["submitted_date"] > out["deadline"])
-    out["status"] = np.select([~out["expected"], ~out["received"], late],
-                              ["not expected", "missing", "late"], "on time")
+    not_due = ~out["received"] & (False if as_of is None else out["deadline"] >= pd.Timestamp(as_of))
+    out["status"] = np.select([~out["expected"], not_due, ~out["received"], late],
+                              ["not expected", "not yet due", "missing", "late"], "on time")
     return out[["return_month", "school_urn", "school_name", "expected", "received", "nil_return",
                 "submitted_date", "deadline", "days_late", "status"]]
 
@@ -69,24 +73,28 @@ def return_status(schools: pd.DataFrame, return_log: pd.DataFrame, start, end,
 def return_rates(status: pd.DataFrame) -> pd.DataFrame:
     """The return-rate trend: per month, from ``return_status``.
 
-    ``return_rate`` = received / expected x 100 (nil returns count as received), ``on_time_rate``
-    = received by the deadline / expected x 100; blank when no school was expected.
-    Columns: return_month, expected, received, on_time, late, missing, nil_returns,
-    not_expected, return_rate, on_time_rate.
+    ``due`` = expected returns whose deadline has passed, or that are in (expected minus not yet
+    due). ``return_rate`` = received / due x 100 (nil returns count as received), ``on_time_rate``
+    = received by the deadline / due x 100; blank when no return was due.
+    Columns: return_month, expected, not_yet_due, due, received, on_time, late, missing,
+    nil_returns, not_expected, return_rate, on_time_rate.
     """
     s = status.assign(
         on_time=status["status"] == "on time", late=status["status"] == "late",
         missing=status["status"] == "missing", not_expected=status["status"] == "not expected",
+        not_yet_due=status["status"] == "not yet due",
         counted=status["expected"] & status["received"],
         nil=status["expected"] & status["received"] & (status["nil_return"] == "Y"))
     g = s.groupby("return_month")
     out = pd.DataFrame({
-        "expected": g["expected"].sum(), "received": g["counted"].sum(), "on_time": g["on_time"].sum(),
+        "expected": g["expected"].sum(), "not_yet_due": g["not_yet_due"].sum(),
+        "received": g["counted"].sum(), "on_time": g["on_time"].sum(),
         "late": g["late"].sum(), "missing": g["missing"].sum(), "nil_returns": g["nil"].sum(),
         "not_expected": g["not_expected"].sum()}).astype(int)
-    expected = out["expected"].where(out["expected"] > 0)
-    out["return_rate"] = out["received"] / expected * 100
-    out["on_time_rate"] = out["on_time"] / expected * 100
+    out.insert(2, "due", out["expected"] - out["not_yet_due"])
+    due = out["due"].where(out["due"] > 0)
+    out["return_rate"] = out["received"] / due * 100
+    out["on_time_rate"] = out["on_time"] / due * 100
     return out.reset_index()
 
 
@@ -100,16 +108,17 @@ def late_and_missing(status: pd.DataFrame) -> pd.DataFrame:
 
 
 def school_compliance(status: pd.DataFrame) -> pd.DataFrame:
-    """Per school, over the months of ``status``: returns expected, received, late, missing and
-    nil, and the school's return rate (%), worst first: the feedback list for schools.
-    Columns: school_urn, school_name, expected, received, late, missing, nil_returns, return_rate."""
-    s = status[status["expected"]]
+    """Per school, over the months of ``status``: returns due (expected, not counting those not
+    yet due), received, late, missing and nil, and the school's return rate (%), worst first:
+    the feedback list for schools.
+    Columns: school_urn, school_name, due, received, late, missing, nil_returns, return_rate."""
+    s = status[status["expected"] & (status["status"] != "not yet due")]
     s = s.assign(late=s["status"] == "late", missing=s["status"] == "missing",
                  nil=s["received"] & (s["nil_return"] == "Y"))
     g = s.groupby(["school_urn", "school_name"])
-    out = pd.DataFrame({"expected": g.size(), "received": g["received"].sum(), "late": g["late"].sum(),
+    out = pd.DataFrame({"due": g.size(), "received": g["received"].sum(), "late": g["late"].sum(),
                         "missing": g["missing"].sum(), "nil_returns": g["nil"].sum()}).astype(int)
-    out["return_rate"] = out["received"] / out["expected"] * 100
+    out["return_rate"] = out["received"] / out["due"] * 100
     out = out.reset_index()
     return out.sort_values(["return_rate", "late", "school_urn"], ascending=[True, False, True],
                            kind="stable").reset_index(drop=True)
