@@ -168,3 +168,19 @@ def test_split_refuses_to_drop_rows(cases):
     # splitting by school would leave the CME cases (no school) out of every block: an error
     with pytest.raises(ValueError, match="cannot split by 'school_urn'"):
         cohort.count_by(cases, "reason", split="school_urn")
+
+
+def test_rates_by_key_stage_and_fsm(cases, census):
+    ks = cohort.rate_per_1000(cohort.snapshot(cases, "2024-09-30", by="key_stage"),
+                              cohort.census_roll(census, "2024/25", "key_stage"), "key_stage").set_index("key_stage")
+    # KS3 roll: Year 7 at 100001 = 150 (A open) -> 6.67; EYFS roll 30 (F) -> 33.3; KS1 no roll
+    assert ks.loc["KS3", ["count", "pupils"]].tolist() == [1, 150]
+    assert ks.loc["EYFS", "rate_per_1000"] == pytest.approx(1000 / 30)
+    assert math.isnan(ks.loc["KS1", "rate_per_1000"])
+    fsm = cohort.rate_per_1000(cohort.snapshot(cases, "2024-09-30", by="fsm"),
+                               cohort.census_roll(census, "2024/25", "fsm"), "fsm").set_index("fsm")
+    # all three open cases are not FSM (the default): 3 / 345 x 1000 = 8.70; FSM 0 of 95
+    assert fsm.loc["N", "rate_per_1000"] == pytest.approx(3000 / 345)
+    assert fsm.loc["Y", "rate_per_1000"] == 0
+    # overall 3 / 440 x 1000 = 6.818, so non-FSM pupils are 8.696 / 6.818 = 1.2754 times as likely
+    assert fsm.loc["N", "relative_rate"] == pytest.approx((3 / 345) / (3 / 440))

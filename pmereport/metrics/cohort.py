@@ -155,7 +155,9 @@ def rate_per_1000(counts: pd.DataFrame, roll: pd.DataFrame, by: str | None = Non
     ``counts`` is a table from ``snapshot``/``count_by`` (or any frame with the ``count`` column and
     ``by``, e.g. ``monthly_flows`` with ``count="referrals"``), ``roll`` a table from
     ``census_roll`` with the same ``by``. Categories with no roll (e.g. the ``(none)`` school of
-    CME cases) get a blank rate, not zero.
+    CME cases) get a blank rate, not zero. ``relative_rate`` is each rate over the rate of all
+    the categories that have a roll together: above 1, over-represented (the disproportionality
+    a board paper shows, DOMAIN.md: e.g. FSM pupils among CME).
     """
     if by is None:
         out = counts.copy()
@@ -164,4 +166,7 @@ def rate_per_1000(counts: pd.DataFrame, roll: pd.DataFrame, by: str | None = Non
         out = counts.merge(roll, on=by, how="left")
         out["pupils"] = out["pupils"].astype("Int64")
     out["rate_per_1000"] = (out[count] / out["pupils"].astype("Float64") * 1000).astype(float)
+    with_roll = out["pupils"].notna()
+    overall = out.loc[with_roll, count].sum() / out.loc[with_roll, "pupils"].sum() * 1000
+    out["relative_rate"] = out["rate_per_1000"] / overall if overall else float("nan")
     return out
