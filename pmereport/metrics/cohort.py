@@ -158,6 +158,7 @@ def rate_per_1000(counts: pd.DataFrame, roll: pd.DataFrame, by: str | None = Non
     CME cases) get a blank rate, not zero. ``relative_rate`` is each rate over the rate of all
     the categories that have a roll together: above 1, over-represented (the disproportionality
     a board paper shows, DOMAIN.md: e.g. FSM pupils among CME).
+    Columns: those of ``counts``, pupils, rate_per_1000, relative_rate.
     """
     if by is None:
         out = counts.copy()
