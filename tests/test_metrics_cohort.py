@@ -172,7 +172,8 @@ def test_split_refuses_to_drop_rows(cases):
 
 def test_rates_by_key_stage_and_fsm(cases, census):
     ks = cohort.rate_per_1000(cohort.snapshot(cases, "2024-09-30", by="key_stage"),
-                              cohort.census_roll(census, "2024/25", "key_stage"), "key_stage").set_index("key_stage")
+                              cohort.census_roll(census, "2024/25", "key_stage"), "key_stage")
+    ks = ks.set_index("key_stage")
     # KS3 roll: Year 7 at 100001 = 150 (A open) -> 6.67; EYFS roll 30 (F) -> 33.3; KS1 no roll
     assert ks.loc["KS3", ["count", "pupils"]].tolist() == [1, 150]
     assert ks.loc["EYFS", "rate_per_1000"] == pytest.approx(1000 / 30)
