@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .cohort import CATEGORY_LABELS, open_on, with_key_stage
+from .cohort import CATEGORY_LABELS, NONE_KEY, open_on, with_key_stage
 
 
 def _month_counts(dates: pd.Series, groups: pd.Series | None, months: pd.PeriodIndex) -> pd.DataFrame:
@@ -34,7 +34,7 @@ def monthly_flows(cases: pd.DataFrame, start, end, by: str | None = None) -> pd.
     """
     months = pd.period_range(pd.Period(start, "M"), pd.Period(end, "M"), freq="M")
     frame = with_key_stage(cases) if by == "key_stage" else cases
-    groups = None if by is None else frame[by].astype(object).where(frame[by].notna(), "(none)")
+    groups = None if by is None else frame[by].astype(object).where(frame[by].notna(), NONE_KEY)
     referrals = _month_counts(frame["referral_date"], groups, months)
     closures = _month_counts(frame["closure_date"], groups, months)
     before = open_on(frame, months[0].start_time - pd.Timedelta(days=1))
