@@ -43,6 +43,20 @@ def _dates(rng: np.random.Generator, days: np.ndarray, n: int) -> np.ndarray:
     return days[rng.choice(len(days), size=n, p=w / w.sum())]
 
 
+def _place_in_pru(rng: np.random.Generator, pupils: Pupils, excluded: np.ndarray, year: int) -> None:
+    """Permanently excluded pupils go on a PRU's roll (their district's if it has one) from the
+    next academic year; the PEX case (cases.py) names the same PRU."""
+    schools = pupils.schools
+    prus = np.flatnonzero(schools["phase"].to_numpy() == "PRU")
+    district = schools["district"].to_numpy()
+    home = district[pupils.school_in_year(year, excluded)]
+    for pupil, d in zip(excluded, home):
+        local = prus[district[prus] == d]
+        options = local if len(local) else prus
+        pupils.frame.at[pupil, "pru_school"] = options[rng.integers(len(options))]
+        pupils.frame.at[pupil, "pru_from_year"] = year + 1
+
+
 def simulate(rng: np.random.Generator, pupils: Pupils, years: list[int], end: dt.date) -> pd.DataFrame:
     """All exclusions in academic years ``years`` up to ``end``: one row per exclusion, with the
     pupil's row index (``pupil``), school row index (``school``) and year group."""
@@ -61,7 +75,8 @@ def simulate(rng: np.random.Generator, pupils: Pupils, years: list[int], end: dt
         counts = rng.poisson(lam)
         susp_pupil = np.repeat(idx, counts)
         n_perm = rng.poisson(perm_rate / 100 * len(idx) * fraction)
-        perm_weight = weight * (1 + 4 * (counts > 0))  # mostly pupils already suspended
+        already = pupils.frame["pru_school"].to_numpy()[idx] >= 0  # excluded before: now at a PRU
+        perm_weight = weight * (1 + 4 * (counts > 0)) * ~already  # mostly pupils already suspended
         perm_pupil = idx[weighted_without_replacement(rng, perm_weight, n_perm)]
         susp = pd.DataFrame({"pupil": susp_pupil, "start_date": _dates(rng, days, len(susp_pupil)),
                              "category": "SUSP"})
@@ -71,6 +86,7 @@ def simulate(rng: np.random.Generator, pupils: Pupils, years: list[int], end: dt
         perm_date = pd.Series(perm["start_date"].to_numpy(), index=perm["pupil"].to_numpy())
         later = susp["pupil"].map(perm_date)
         susp = susp[later.isna() | (susp["start_date"] < later)]
+        _place_in_pru(rng, pupils, perm_pupil, year)
         year_rows = pd.concat([susp, perm], ignore_index=True)
         year_rows["year"] = year
         year_rows["school"] = pupils.school_in_year(year, year_rows["pupil"].to_numpy())

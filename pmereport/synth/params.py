@@ -103,7 +103,7 @@ EXCLUSION_MONTH_WEIGHT = {9: 0.8, 10: 1.15, 11: 1.25, 12: 0.9, 1: 1.05, 2: 1.1, 
 # ---- CME / PME cases -------------------------------------------------------------------------
 # ~1,000 pupils on the monthly PME return per 100,000 on roll (issue 2); with the durations below
 # that needs about this many PME referrals a year per 1,000 pupils (calibrated).
-PME_REFERRALS_PER_1000_PER_YEAR = 22.0
+PME_REFERRALS_PER_1000_PER_YEAR = 25.0
 CME_SHARE_OF_CASES = 0.25  # issue 2: CME ~20-30% of cases
 CME_WHEREABOUTS_KNOWN_SHARE = 0.6  # assumption
 REASON_SHARES = C.LEICESTERSHIRE_REASON_SHARES_2016  # PME reasons (DOMAIN.md, Feb 2016, 988 cases)
@@ -178,4 +178,20 @@ RETURN_PROFILES = {
     "prompt": (0.82, 0.004, (1, 10)),
     "late": (0.14, 0.04, (5, 35)),
     "poor": (0.04, 0.25, (10, 60)),
+}
+
+# Children arriving in the county without a school place (CME, whereabouts known) are more often
+# disadvantaged than pupils on roll (NCB 2016/17: 22% of CME FSM-eligible vs 13% of all). Assumption.
+CME_ARRIVAL_DISADVANTAGE_SHIFT = 0.6
+# Year groups of CME children: flatter than PME, still older-skewed (assumption).
+CME_NCY_WEIGHT = (0.6, 0.6, 0.6, 0.7, 0.7, 0.7, 0.8, 1.0, 1.1, 1.2, 1.3, 1.2)
+# Relative chance of the PME reason categories for a pupil (besides year group and risk factors):
+# behaviour referrals mostly boys; medical (incl. mental health) somewhat more girls; GRT referrals
+# come from GRT families; SEND that cannot be met from pupils with EHC plans (assumption).
+CATEGORY_LOG_RATIO = {
+    "MEDICAL": {"female": 0.3},
+    "BEHAVIOURAL": {"male": 0.9, "sen_k": 0.4},
+    "GRT": {"grt": 6.0},
+    "SEND_UNMET": {"sen_e": 3.5, "sen_k": 1.0},
+    "OTHER": {},
 }

@@ -4,7 +4,7 @@ characteristics (fixed per child, so they agree across every extract).
 Each child belongs to a reception cohort (the academic year they started Reception), so their
 year group in year Y is ``Y - cohort``. Mainstream pupils go to a primary in their district for
 Reception to Year 6 and to one of the district's secondaries for Years 7-11; special school and PRU
-pupils stay at that school. Shares of FSM, SEN, looked-after and social-care involvement follow
+pupils stay at that school. A permanently excluded pupil is on a PRU's roll from the next year. Shares of FSM, SEN, looked-after and social-care involvement follow
 DfE's published England figures (params.py), correlated through a latent "disadvantage" score.
 """
 from __future__ import annotations
@@ -31,6 +31,8 @@ class Pupils:
         f = self.frame if idx is None else self.frame.iloc[idx]
         ncy = year - f["cohort"].to_numpy()
         school = np.where(ncy <= 6, f["school_primary"].to_numpy(), f["school_secondary"].to_numpy())
+        moved = year >= f["pru_from_year"].to_numpy()  # permanently excluded: on a PRU's roll
+        school = np.where(moved, f["pru_school"].to_numpy(), school)
         low = self.schools["ncy_low"].to_numpy()[school]
         high = self.schools["ncy_high"].to_numpy()[school]
         return np.where((ncy >= low) & (ncy <= high) & (ncy >= 0) & (ncy <= 11), school, -1)
@@ -49,9 +51,13 @@ def _correlated(rng: np.random.Generator, z: np.ndarray, loading: float) -> np.n
     return loading * z + np.sqrt(1 - loading ** 2) * rng.standard_normal(len(z))
 
 
-def characteristics(rng: np.random.Generator, n: int, phase: np.ndarray | None = None) -> pd.DataFrame:
-    """Sex, ethnicity, FSM, SEN, looked-after, CIN/CPP and GRT heritage for ``n`` children."""
-    z = rng.standard_normal(n)  # latent disadvantage
+def characteristics(rng: np.random.Generator, n: int, phase: np.ndarray | None = None,
+                    shift: float = 0.0) -> pd.DataFrame:
+    """Sex, ethnicity, FSM, SEN, looked-after, CIN/CPP and GRT heritage for ``n`` children.
+
+    ``shift`` moves the latent disadvantage score (e.g. for children arriving without a school place).
+    """
+    z = rng.standard_normal(n) + shift  # latent disadvantage
     male = rng.random(n) < P.SHARE_MALE
     fsm = _thresholded(_correlated(rng, z, P.DISADVANTAGE_LOADING["fsm"]), P.SHARE_FSM)
     sen_score = _correlated(rng, z, P.DISADVANTAGE_LOADING["sen"]) + 0.3 * (male - 0.5)
@@ -111,6 +117,8 @@ def build_pupils(rng: np.random.Generator, schools: pd.DataFrame, first_year: in
     frame.insert(1, "cohort", cohort)
     frame.insert(2, "school_primary", school)
     frame.insert(3, "school_secondary", secondary)
+    frame["pru_from_year"] = np.iinfo(np.int64).max  # set by exclusions.simulate
+    frame["pru_school"] = -1
     return Pupils(frame, schools)
 
 
