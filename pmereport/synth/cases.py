@@ -19,7 +19,8 @@ from ..contract import codes as C
 from . import params as P
 from .pupils import Pupils, characteristics
 from .sampling import choose, uniform_days, weighted_without_replacement
-from .schooldays import academic_year_of, last_friday_of_june, term_days, terms
+from .schooldays import academic_year_of, last_friday_of_june, terms
+from .schooldays import next_weekday as _next_weekday
 
 DAY = np.timedelta64(1, "D")
 
@@ -37,11 +38,6 @@ def _weekdays_in_month(month: dt.date, end: dt.date) -> np.ndarray:
     last = min(nxt - dt.timedelta(days=1), end)
     days = np.arange(np.datetime64(month), np.datetime64(last) + 1, dtype="datetime64[D]")
     return days[((days.astype("int64") + 3) % 7) < 5]
-
-
-def _next_weekday(days: np.ndarray) -> np.ndarray:
-    wd = (days.astype("int64") + 3) % 7
-    return days + np.where(wd == 5, 2, np.where(wd == 6, 1, 0)) * DAY
 
 
 def _referral_plan(rng: np.random.Generator, pupils: Pupils, perm: pd.DataFrame, end: dt.date) -> pd.DataFrame:

@@ -59,13 +59,14 @@ DISADVANTAGE_LOADING = {"fsm": 0.7, "sen": 0.4, "care": 0.6}
 # ---- attendance (DfE pupil absence in schools in England) ---------------------------------------
 # Targets: overall absence ~6-7% of sessions, persistent absence (>= 10%) ~18-20% of pupils,
 # severe (>= 50%) ~1.5-2%, unauthorised ~1/3 of absence (issue 2; DfE 2023/24: 7.1%, 17.8% PA).
-ABSENCE_LOGIT_BASE = -3.45  # calibrated (bench/bench_synth.py prints the realised figures)
-ABSENCE_LOGIT_PUPIL_SD = 0.85  # spread between pupils (persistent propensity)
+ABSENCE_LOGIT_BASE = -3.77  # calibrated (bench/bench_synth.py prints the realised figures)
+ABSENCE_LOGIT_PUPIL_SD = 1.08  # spread between pupils (persistent propensity)
 ABSENCE_LOGIT_TERM_SD = 0.45  # term-to-term noise for the same pupil
 ABSENCE_LOGIT_SECONDARY = 0.45  # secondary absence is higher than primary (DfE: ~9% vs ~5.5%)
 ABSENCE_LOGIT_DISADVANTAGE = 0.35
-ABSENCE_SEVERE_SHARE = 0.012  # pupils with a chronic, severe absence pattern (calibrated)
-UNAUTHORISED_LOGIT_BASE = -0.85  # unauthorised share of absence ~1/3 (DfE: ~35%)
+ABSENCE_SEVERE_SHARE = 0.024  # pupils with a chronic, severe absence pattern (calibrated)
+ABSENCE_LOGIT_CHRONIC = 3.7  # how much more the chronic group misses (calibrated)
+UNAUTHORISED_LOGIT_BASE = -1.7  # unauthorised share of absence ~1/3 (DfE: ~35%)
 # Pupils on an open PME episode miss most of their sessions (reduced timetables, tuition, AP).
 PME_ABSENCE_MEAN = 0.55  # assumption
 TERM_ABSENCE_SEASON = {"AUT": 0.0, "SPR": 0.1, "SUM": 0.05}  # winter illness (assumption)
@@ -103,7 +104,7 @@ EXCLUSION_MONTH_WEIGHT = {9: 0.8, 10: 1.15, 11: 1.25, 12: 0.9, 1: 1.05, 2: 1.1, 
 # ---- CME / PME cases -------------------------------------------------------------------------
 # ~1,000 pupils on the monthly PME return per 100,000 on roll (issue 2); with the durations below
 # that needs about this many PME referrals a year per 1,000 pupils (calibrated).
-PME_REFERRALS_PER_1000_PER_YEAR = 25.0
+PME_REFERRALS_PER_1000_PER_YEAR = 22.5
 CME_SHARE_OF_CASES = 0.25  # issue 2: CME ~20-30% of cases
 CME_WHEREABOUTS_KNOWN_SHARE = 0.6  # assumption
 REASON_SHARES = C.LEICESTERSHIRE_REASON_SHARES_2016  # PME reasons (DOMAIN.md, Feb 2016, 988 cases)

@@ -104,3 +104,9 @@ def last_friday_of_june(year: int) -> dt.date:
     """End of compulsory school age: the last Friday in June of Year 11 (Education Act 1996 s8)."""
     day = dt.date(year, 6, 30)
     return day - dt.timedelta(days=(day.weekday() - 4) % 7)
+
+
+def next_weekday(days: np.ndarray) -> np.ndarray:
+    """Each date (datetime64[D]) moved forward to a Monday if it falls on a weekend."""
+    weekday = (days.astype("int64") + 3) % 7
+    return days + np.where(weekday == 5, 2, np.where(weekday == 6, 1, 0)) * np.timedelta64(1, "D")
