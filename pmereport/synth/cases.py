@@ -247,8 +247,7 @@ def _describe(cases: pd.DataFrame, pupils: Pupils, arrivals: pd.DataFrame) -> pd
     return cases
 
 
-def simulate(rng: np.random.Generator, pupils: Pupils, exclusions: pd.DataFrame, end: dt.date,
-             arrival_ids: np.ndarray) -> pd.DataFrame:
+def simulate(rng: np.random.Generator, pupils: Pupils, exclusions: pd.DataFrame, end: dt.date) -> pd.DataFrame:
     """All case episodes open at some time from DATA_START to ``end`` (internal columns kept:
     ``pupil`` row index or -1, ``school`` row index or -1, ``kind``, ``category``)."""
     schools = pupils.schools
@@ -269,7 +268,7 @@ def simulate(rng: np.random.Generator, pupils: Pupils, exclusions: pd.DataFrame,
     arriving = np.flatnonzero(cases["kind"].to_numpy() == "CME_KNOWN")
     arrivals = characteristics(rng, len(arriving), shift=P.CME_ARRIVAL_DISADVANTAGE_SHIFT)
     arrivals["sex"] = np.where(rng.random(len(arriving)) < 0.005, "U", arrivals["sex"])
-    arrivals["pupil_id"] = arrival_ids[: len(arriving)]
+    arrivals["pupil_id"] = pupils.spare_ids[: len(arriving)]
     ncy = rng.choice(12, size=len(arriving), p=np.array(P.CME_NCY_WEIGHT) / sum(P.CME_NCY_WEIGHT))
     arrivals["cohort"] = cases["year"].to_numpy()[arriving] - ncy
     cases["arrival"] = -1
@@ -345,3 +344,36 @@ def _second_episodes(rng: np.random.Generator, cases: pd.DataFrame, pupils: Pupi
                                  again["district"])
     again = _close(rng, again.drop(columns=["closure_date", "closure_reason"]), end)
     return again
+
+
+def _iso(column: pd.Series) -> pd.Series:
+    column = pd.to_datetime(column)
+    return column.dt.strftime("%Y-%m-%d").where(column.notna(), None)
+
+
+def cases_extract(cases: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFrame:
+    """The case extract (contract CASES) from the simulated episodes."""
+    kind = cases["kind"].to_numpy()
+    school = cases["school"].to_numpy()
+    out = pd.DataFrame({
+        "case_id": cases["case_id"],
+        "pupil_id": cases["pupil_id"],
+        "case_type": np.where(kind == "PME", "PME", "CME"),
+        "referral_date": _iso(cases["referral_date"]),
+        "referral_source": cases["referral_source"],
+        "pme_group": cases["pme_group"],
+        "rag_rating": cases["rag_rating"],
+        "whereabouts_known": np.where(kind == "CME_KNOWN", "Y", np.where(kind == "CME_UNKNOWN", "N", None)),
+    })
+    for c in ["ncy", "sex", "ethnicity", "sen_status", "fsm", "looked_after", "cin_status", "district"]:
+        out[c] = cases[c].to_numpy()
+    out["school_urn"] = pd.array(np.where(school >= 0, schools["school_urn"].to_numpy()[np.maximum(school, 0)], 0),
+                                 dtype="Int64")
+    out.loc[school < 0, "school_urn"] = pd.NA
+    for c in ["assessment_date", "case_management_date", "placement_identified_date", "monitoring_date",
+              "closure_date"]:
+        out[c] = _iso(cases[c]).to_numpy()
+    out["closure_reason"] = cases["closure_reason"].to_numpy()
+    for c in C.RISK_INDICATORS:
+        out[c] = cases[c].to_numpy()
+    return out

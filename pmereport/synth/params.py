@@ -24,7 +24,7 @@ RETURNS_EXTRACT_LAG_DAYS = 14
 # ---- sizes (issue 2 item 4) ------------------------------------------------------------------
 SIZES = {
     "small": dict(description="12 schools, ~3,000 pupils, ~40 on the PME return (for tests)",
-                  primary=8, secondary=2, special=1, pru=1, districts=3, nil_only=1),
+                  primary=8, secondary=2, special=1, pru=1, districts=2, nil_only=1),
     "county": dict(description="a large English shire county: ~300 schools, ~100,000 pupils",
                    primary=240, secondary=50, special=6, pru=3, districts=7, nil_only=4),
     "large": dict(description="about three times a county: ~900 schools, ~300,000 pupils",

@@ -25,6 +25,7 @@ class Pupils:
 
     frame: pd.DataFrame
     schools: pd.DataFrame
+    spare_ids: np.ndarray  # ids for children not on any roll (CME arrivals)
 
     def school_in_year(self, year: int, idx: np.ndarray | None = None) -> np.ndarray:
         """Row index of the school each pupil is on the roll of in academic year ``year`` (-1 if none)."""
@@ -91,8 +92,7 @@ def pupil_ids(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.array([f"P{x}" for x in numbers], dtype=object)
 
 
-def build_pupils(rng: np.random.Generator, schools: pd.DataFrame, first_year: int, last_year: int,
-                 ids: np.ndarray) -> Pupils:
+def build_pupils(rng: np.random.Generator, schools: pd.DataFrame, first_year: int, last_year: int) -> Pupils:
     """Every child on a roll at any time in academic years ``first_year``..``last_year``."""
     cohorts = np.arange(first_year - 11, last_year + 1)
     rows_school, rows_cohort = [], []
@@ -109,17 +109,20 @@ def build_pupils(rng: np.random.Generator, schools: pd.DataFrame, first_year: in
     districts = schools["district"].to_numpy()
     for d in sorted(set(districts)):
         secs = np.flatnonzero((phase == "SEC") & (districts == d))
+        if not len(secs):  # a district without a secondary sends its pupils to any secondary
+            secs = np.flatnonzero(phase == "SEC")
         movers = np.flatnonzero((phase[school] == "PRI") & (districts[school] == d))
         w = schools["popularity"].to_numpy()[secs]
         secondary[movers] = secs[rng.choice(len(secs), size=len(movers), p=w / w.sum())]
     frame = characteristics(rng, n, phase[school])
+    ids = pupil_ids(rng, n + n // 5)
     frame.insert(0, "pupil_id", ids[:n])
     frame.insert(1, "cohort", cohort)
     frame.insert(2, "school_primary", school)
     frame.insert(3, "school_secondary", secondary)
     frame["pru_from_year"] = np.iinfo(np.int64).max  # set by exclusions.simulate
     frame["pru_school"] = -1
-    return Pupils(frame, schools)
+    return Pupils(frame, schools, ids[n:])
 
 
 def census_extract(pupils: Pupils, years: list[int]) -> pd.DataFrame:
