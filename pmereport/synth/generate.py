@@ -98,7 +98,7 @@ def generate(out_dir, seed: int = 1, size: str = "county", end: str = "2026-10-3
     (out / RETURNS_FOLDER).mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
 
-    say(f"synth: {size} county, seed {seed}, data {P.DATA_START} to {end_date}")
+    say(f"synth: size {size}, seed {seed}, data {P.DATA_START} to {end_date}")
     schools = build_schools(rng, size)
     pupils = build_pupils(rng, schools, academic_year_of(P.BURN_IN_START), academic_year_of(end_date))
     say(f"synth: {len(schools)} schools, {len(pupils.frame)} children over the period")
