@@ -156,7 +156,9 @@ def test_disproportionality_fsm_in_the_cohort(small):
     assert 0.19 <= fsm_all <= 0.26  # ~22% of all pupils (issue 2: 20-25%)
     pme = ds.cases[ds.cases["case_type"] == "PME"]
     assert (pme["fsm"] == "Y").mean() > 1.5 * fsm_all  # ~40% of the cohort vs ~22%
-    assert (pme["looked_after"] == "Y").mean() > 3 * 0.007  # looked-after over-represented
+    # looked-after: 0.7% of pupils (params.SHARE_LOOKED_AFTER, England ~70 per 10,000); over-represented
+    # means well above that: with ~400 cases, twice the share is ~6 children, far below what we see
+    assert (pme["looked_after"] == "Y").mean() > 2 * 0.007
     assert {"CIN", "CPP"} <= set(pme["cin_status"])
 
 

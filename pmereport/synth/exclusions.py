@@ -70,22 +70,29 @@ def simulate(rng: np.random.Generator, pupils: Pupils, years: list[int], end: dt
         idx = pupils.on_roll(year)
         susp_rate, perm_rate = rates_for(year)
         weight = relative_rate(pupils, idx, year) * frailty[idx]
-        # expected suspensions = rate per 100 x headcount, spread over the year so far
-        lam = weight / weight.sum() * susp_rate / 100 * len(idx) * fraction
-        counts = rng.poisson(lam)
-        susp_pupil = np.repeat(idx, counts)
+        # permanent exclusions first: mostly pupils with a high suspension rate (frailty)
         n_perm = rng.poisson(perm_rate / 100 * len(idx) * fraction)
         already = pupils.frame["pru_school"].to_numpy()[idx] >= 0  # excluded before: now at a PRU
-        perm_weight = weight * (1 + 4 * (counts > 0)) * ~already  # mostly pupils already suspended
-        perm_pupil = idx[weighted_without_replacement(rng, perm_weight, n_perm)]
-        susp = pd.DataFrame({"pupil": susp_pupil, "start_date": _dates(rng, days, len(susp_pupil)),
-                             "category": "SUSP"})
-        perm = pd.DataFrame({"pupil": perm_pupil, "start_date": _dates(rng, days, len(perm_pupil)),
+        chosen = weighted_without_replacement(rng, weight * ~already, n_perm)
+        perm = pd.DataFrame({"pupil": idx[chosen], "start_date": _dates(rng, days, len(chosen)),
                              "category": "PERM"})
-        # no suspension by the same school after a permanent exclusion that year
-        perm_date = pd.Series(perm["start_date"].to_numpy(), index=perm["pupil"].to_numpy())
-        later = susp["pupil"].map(perm_date)
-        susp = susp[later.isna() | (susp["start_date"] < later)]
+        # an excluded pupil can be suspended by that school only before the exclusion: scale their
+        # exposure, then share out rate per 100 x headcount (x the year so far) by weight x exposure
+        exposure = np.ones(len(idx))
+        exposure[chosen] = np.searchsorted(days, perm["start_date"].to_numpy()) / len(days)
+        lam = weight * exposure
+        lam = lam / lam.sum() * susp_rate / 100 * len(idx) * fraction
+        counts = rng.poisson(lam)
+        susp = pd.DataFrame({"pupil": np.repeat(idx, counts), "start_date": _dates(rng, days, counts.sum()),
+                             "category": "SUSP"})
+        # redraw the dates of an excluded pupil's suspensions within the days before the exclusion
+        last_day = pd.Series(perm["start_date"].to_numpy(), index=perm["pupil"].to_numpy())
+        before = susp["pupil"].map(last_day)
+        for row in np.flatnonzero(before.notna().to_numpy()):
+            earlier = days[days < before.iat[row]]
+            susp.iat[row, 1] = earlier[rng.integers(len(earlier))] if len(earlier) else None
+        susp = susp[susp["start_date"].notna()]
+        perm_pupil = perm["pupil"].to_numpy()
         _place_in_pru(rng, pupils, perm_pupil, year)
         year_rows = pd.concat([susp, perm], ignore_index=True)
         year_rows["year"] = year

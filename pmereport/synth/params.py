@@ -127,7 +127,7 @@ PME_MONTH_WEIGHT = {9: 1.0, 10: 1.25, 11: 1.2, 12: 0.8, 1: 1.15, 2: 1.0, 3: 1.15
                     6: 1.0, 7: 0.75, 8: 0.15}
 # Relative chance of a PME referral by year group: secondary-age skew, peak Years 9-10 (issue 2).
 PME_NCY_WEIGHT = (0.1, 0.15, 0.2, 0.3, 0.35, 0.4, 0.5, 1.0, 1.4, 1.9, 2.0, 1.5)
-PME_LOG_RATIO = {"fsm": 0.95, "sen_k": 0.9, "sen_e": 0.8, "looked_after": 1.6, "cin": 1.1, "cpp": 1.4}
+PME_LOG_RATIO = {"fsm": 0.95, "sen_k": 0.9, "sen_e": 0.8, "looked_after": 1.9, "cin": 1.1, "cpp": 1.4}
 # Episode length in days: lognormal (median a few months, a tail beyond a year; issue 2).
 PME_DURATION_MEDIAN_DAYS = 100
 PME_DURATION_SIGMA = 0.9
