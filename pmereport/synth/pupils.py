@@ -68,8 +68,8 @@ def characteristics(rng: np.random.Generator, n: int, phase: np.ndarray | None =
         spe, pru = phase == "SPE", phase == "PRU"
         sen = np.where(spe, np.where(rng.random(n) < 0.95, "E", "K"), sen)
         sen = np.where(pru, choose(rng, {"N": 0.3, "K": 0.5, "E": 0.2}, n), sen)
-    care = _correlated(rng, z, P.DISADVANTAGE_LOADING["care"])
-    looked_after = _thresholded(care + 0.3 * rng.standard_normal(n), P.SHARE_LOOKED_AFTER)
+    looked_after = _thresholded(_correlated(rng, z, P.DISADVANTAGE_LOADING["care"]), P.SHARE_LOOKED_AFTER)
+    care = _correlated(rng, z, P.DISADVANTAGE_LOADING["care"])  # a separate draw: few LAC overlap
     cpp = _thresholded(care, P.SHARE_CPP) & ~looked_after
     cin = _thresholded(care, P.SHARE_CPP + P.SHARE_CIN_PLAN) & ~cpp & ~looked_after
     grt = rng.random(n) < P.SHARE_GRT
