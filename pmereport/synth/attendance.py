@@ -22,9 +22,10 @@ from .schooldays import academic_year_label, academic_year_of, term_days, terms
 
 
 def attendance_years(end: dt.date) -> list[int]:
-    """The academic years covered: the two before the one containing ``end``, and that one."""
+    """The academic years covered: the two before the one containing ``end``, and that one (none
+    before the data starts)."""
     current = academic_year_of(end)
-    return [current - 2, current - 1, current]
+    return [y for y in (current - 2, current - 1, current) if y >= academic_year_of(P.DATA_START)]
 
 
 def _episode_overlap(cases: pd.DataFrame, kind: str, pupil_term: pd.DataFrame, start: np.datetime64,

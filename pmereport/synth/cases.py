@@ -111,7 +111,6 @@ def _assign_pupils(rng: np.random.Generator, pupils: Pupils, plan: pd.DataFrame,
                 w = _pupil_weight(pupils, idx, year, P.PME_NCY_WEIGHT, ratios) * ~nil_only[school]
             else:
                 w = _pupil_weight(pupils, idx, year, P.CME_NCY_WEIGHT, P.PME_LOG_RATIO)
-            # a burn-in PEX needs a secondary-age pupil like any behavioural referral
             w = w * ~used[idx]
             chosen = idx[weighted_without_replacement(rng, w, len(rows))]
             used[chosen] = True
@@ -129,7 +128,7 @@ def _assign_pupils(rng: np.random.Generator, pupils: Pupils, plan: pd.DataFrame,
     return pupil
 
 
-def _fix_groups(rng: np.random.Generator, group: np.ndarray, sex: np.ndarray, ncy: np.ndarray) -> np.ndarray:
+def _fix_groups(group: np.ndarray, sex: np.ndarray, ncy: np.ndarray) -> np.ndarray:
     """Groups that only fit some pupils: young mothers are girls in Year 9+; custody and the Youth
     Offending Service concern Year 8+ (otherwise the nearest group in the same category)."""
     group = group.copy()
@@ -247,24 +246,20 @@ def _describe(cases: pd.DataFrame, pupils: Pupils, arrivals: pd.DataFrame) -> pd
     return cases
 
 
-def simulate(rng: np.random.Generator, pupils: Pupils, exclusions: pd.DataFrame, end: dt.date) -> pd.DataFrame:
-    """All case episodes open at some time from DATA_START to ``end`` (internal columns kept:
-    ``pupil`` row index or -1, ``school`` row index or -1, ``kind``, ``category``)."""
-    schools = pupils.schools
-    perm = exclusions[(exclusions["category"] == "PERM") & (pd.to_datetime(exclusions["start_date"]) >= pd.Timestamp(P.DATA_START))]
-    plan = _referral_plan(rng, pupils, perm, end)
-    used = np.zeros(len(pupils.frame), dtype=bool)
-    used[perm["pupil"].to_numpy()] = True
-    plan["pupil"] = _assign_pupils(rng, pupils, plan, used)
-    # PEX from the exclusions extract: referred to the LA within a few days, placed on a PRU's roll
-    pex_date = _next_weekday(pd.to_datetime(perm["start_date"]).to_numpy().astype("datetime64[D]")
-                             + uniform_days(rng, 1, 5, len(perm)) * DAY)
+def _pex_referrals(rng: np.random.Generator, perm: pd.DataFrame, end: dt.date) -> pd.DataFrame:
+    """PEX episodes from the permanent exclusions: referred to the LA within a few days."""
+    date = _next_weekday(pd.to_datetime(perm["start_date"]).to_numpy().astype("datetime64[D]")
+                         + uniform_days(rng, 1, 5, len(perm)) * DAY)
     pex = pd.DataFrame({"kind": "PME", "category": "BEHAVIOURAL", "pme_group": "PEX",
-                        "referral_date": pd.to_datetime(pex_date), "pupil": perm["pupil"].to_numpy()})
+                        "referral_date": pd.to_datetime(date), "pupil": perm["pupil"].to_numpy()})
     pex = pex[pex["referral_date"] <= pd.Timestamp(end)]
     pex["year"] = [academic_year_of(d) for d in pex["referral_date"].dt.date]
-    cases = pd.concat([plan, pex], ignore_index=True)
-    # children arriving without a place (CME, whereabouts known) are new to the county's rolls
+    return pex
+
+
+def _arrivals(rng: np.random.Generator, cases: pd.DataFrame, pupils: Pupils) -> pd.DataFrame:
+    """Children arriving without a school place (CME, whereabouts known): new to the county's
+    rolls, so they get their own ids and characteristics (more often disadvantaged)."""
     arriving = np.flatnonzero(cases["kind"].to_numpy() == "CME_KNOWN")
     arrivals = characteristics(rng, len(arriving), shift=P.CME_ARRIVAL_DISADVANTAGE_SHIFT)
     arrivals["sex"] = np.where(rng.random(len(arriving)) < 0.005, "U", arrivals["sex"])
@@ -273,46 +268,66 @@ def simulate(rng: np.random.Generator, pupils: Pupils, exclusions: pd.DataFrame,
     arrivals["cohort"] = cases["year"].to_numpy()[arriving] - ncy
     cases["arrival"] = -1
     cases.loc[arriving, "arrival"] = np.arange(len(arriving))
-    cases = _describe(cases, pupils, arrivals)
-    # the school: PEX on a PRU's roll (the excluding school's district if it has one); CME none
-    school = np.full(len(cases), -1, dtype=np.int64)
-    for year in sorted(cases["year"].unique()):
-        rows = np.flatnonzero((cases["year"].to_numpy() == year) & (cases["pupil"].to_numpy() >= 0))
-        school[rows] = pupils.school_in_year(year, cases["pupil"].to_numpy()[rows])
-    prus = np.flatnonzero(schools["phase"].to_numpy() == "PRU")
-    is_pex = cases["pme_group"].to_numpy() == "PEX"
+    return arrivals
+
+
+def _place(rng: np.random.Generator, cases: pd.DataFrame, pupils: Pupils) -> pd.DataFrame:
+    """School and district of each episode. PME: the school whose roll the pupil is on (PEX: the
+    PRU they were placed in); CME: no school, the district of their last school (or any, for an
+    arrival)."""
+    schools = pupils.schools
     district = schools["district"].to_numpy()
-    pex_pru = pupils.frame["pru_school"].to_numpy()[cases["pupil"].to_numpy()]
-    burn_in_pru = prus[rng.integers(len(prus), size=len(cases))]
-    school = np.where(is_pex, np.where(pex_pru >= 0, pex_pru, burn_in_pru), school)
-    school[cases["kind"].to_numpy() != "PME"] = -1
-    cases["school"] = school
-    cases["school_phase"] = np.where(school >= 0, schools["phase"].to_numpy()[school], "")
-    cases["district"] = np.where(school >= 0, district[np.maximum(school, 0)], None)
-    cme = cases["kind"].to_numpy() != "PME"
-    roll_school = np.full(len(cases), -1)
+    pupil = cases["pupil"].to_numpy()
+    roll = np.full(len(cases), -1, dtype=np.int64)
     for year in sorted(cases["year"].unique()):
-        rows = np.flatnonzero(cme & (cases["year"].to_numpy() == year) & (cases["pupil"].to_numpy() >= 0))
-        roll_school[rows] = pupils.school_in_year(year, cases["pupil"].to_numpy()[rows])
-    cases.loc[cme, "district"] = np.where(roll_school[cme] >= 0, district[np.maximum(roll_school[cme], 0)],
-                                          np.array(sorted(set(district)), dtype=object)[
-                                              rng.integers(len(set(district)), size=cme.sum())])
-    cases["pme_group"] = _fix_groups(rng, cases["pme_group"].to_numpy().astype(object),
+        rows = np.flatnonzero((cases["year"].to_numpy() == year) & (pupil >= 0))
+        roll[rows] = pupils.school_in_year(year, pupil[rows])
+    prus = np.flatnonzero(schools["phase"].to_numpy() == "PRU")
+    placed_pru = pupils.frame["pru_school"].to_numpy()[np.maximum(pupil, 0)]
+    any_pru = prus[rng.integers(len(prus), size=len(cases))]  # burn-in PEX, before the exclusions data
+    school = np.where(cases["pme_group"].to_numpy() == "PEX", np.where(placed_pru >= 0, placed_pru, any_pru), roll)
+    school[cases["kind"].to_numpy() != "PME"] = -1
+    names = np.array(sorted(set(district)), dtype=object)
+    anywhere = names[rng.integers(len(names), size=len(cases))]
+    home = np.where(school >= 0, school, roll)
+    cases["school"] = school
+    cases["school_phase"] = np.where(school >= 0, schools["phase"].to_numpy()[np.maximum(school, 0)], "")
+    cases["district"] = np.where(home >= 0, district[np.maximum(home, 0)], anywhere)
+    return cases
+
+
+def _referral_sources(rng: np.random.Generator, cases: pd.DataFrame) -> np.ndarray:
+    """Who referred: schools and the monthly return for most PME, health for medical needs, the
+    LA's exclusions team for PEX, other LAs and parents for arrivals, schools for the missing."""
+    source = np.empty(len(cases), dtype=object)
+    kind = cases["kind"].to_numpy()
+    medical = (kind == "PME") & (cases["category"].to_numpy() == "MEDICAL")
+    for mask, table in [(medical, "PME_MEDICAL"), ((kind == "PME") & ~medical, "PME"),
+                        (kind == "CME_KNOWN", "CME_KNOWN"), (kind == "CME_UNKNOWN", "CME_UNKNOWN")]:
+        source[mask] = choose(rng, P.REFERRAL_SOURCES[table], mask.sum())
+    source[cases["pme_group"].to_numpy() == "PEX"] = "LAS"
+    return source
+
+
+def simulate(rng: np.random.Generator, pupils: Pupils, exclusions: pd.DataFrame, end: dt.date) -> pd.DataFrame:
+    """All case episodes open at some time from DATA_START to ``end`` (internal columns kept:
+    ``pupil`` row index or -1, ``school`` row index or -1, ``kind``, ``category``)."""
+    perm = exclusions[(exclusions["category"] == "PERM")
+                      & (pd.to_datetime(exclusions["start_date"]) >= pd.Timestamp(P.DATA_START))]
+    plan = _referral_plan(rng, pupils, perm, end)
+    used = np.zeros(len(pupils.frame), dtype=bool)
+    used[perm["pupil"].to_numpy()] = True  # their episode is the PEX one
+    plan["pupil"] = _assign_pupils(rng, pupils, plan, used)
+    cases = pd.concat([plan, _pex_referrals(rng, perm, end)], ignore_index=True)
+    cases = _describe(cases, pupils, _arrivals(rng, cases, pupils))
+    cases = _place(rng, cases, pupils)
+    cases["pme_group"] = _fix_groups(cases["pme_group"].to_numpy().astype(object),
                                      cases["sex"].to_numpy(), cases["ncy"].to_numpy())
     cases = _close(rng, cases, end)
     cases = cases[cases["closure_date"].isna() | (cases["closure_date"] >= pd.Timestamp(P.DATA_START))]
     cases = pd.concat([cases, _second_episodes(rng, cases, pupils, end)], ignore_index=True)
     cases = _stages(rng, cases.reset_index(drop=True), end)
-    cases["referral_source"] = ""
-    for kind, shares in [("PME", P.REFERRAL_SOURCES["PME"]), ("CME_KNOWN", P.REFERRAL_SOURCES["CME_KNOWN"]),
-                         ("CME_UNKNOWN", P.REFERRAL_SOURCES["CME_UNKNOWN"])]:
-        mask = (cases["kind"] == kind).to_numpy()
-        if kind == "PME":
-            medical = mask & (cases["category"] == "MEDICAL").to_numpy()
-            cases.loc[medical, "referral_source"] = choose(rng, P.REFERRAL_SOURCES["PME_MEDICAL"], medical.sum())
-            mask &= ~medical
-        cases.loc[mask, "referral_source"] = choose(rng, shares, mask.sum())
-    cases.loc[cases["pme_group"] == "PEX", "referral_source"] = "LAS"  # the LA's exclusions team
+    cases["referral_source"] = _referral_sources(rng, cases)
     cases = _risk_indicators(rng, cases)
     cases["rag_rating"] = _rag(cases)
     cases = cases.sort_values(["referral_date", "pupil_id"], kind="stable").reset_index(drop=True)

@@ -55,7 +55,7 @@ def _readme(seed: int, size: str, end: dt.date, rows: dict) -> str:
     return "\n".join(lines)
 
 
-def _truth(schools: pd.DataFrame, pupils, end: dt.date) -> dict:
+def _truth(schools: pd.DataFrame, end: dt.date) -> dict:
     """What the generator was told to produce (so tests and reviewers can check a pack recovers it)."""
     years = range(academic_year_of(P.DATA_START), academic_year_of(end) + 1)
     return {
@@ -150,5 +150,5 @@ def generate(out_dir, seed: int = 1, size: str = "county", end: str = "2026-10-3
         "rows": rows,
         "paths": paths,
         "sha256": {str(p.relative_to(out)): sha256(p) for p in files},
-        "truth": _truth(schools, pupils, end_date),
+        "truth": _truth(schools, end_date),
     }

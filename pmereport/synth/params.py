@@ -115,9 +115,8 @@ GROUP_WEIGHTS = {
     "GRT": {"GRT": 0.85, "CSF": 0.15},
     "SEND_UNMET": {"CNP": 1.0},
     "OTHER": {"RAR": 0.35, "MFA": 0.12, "NTC": 0.12, "EHU": 0.1, "YCR": 0.1, "MDD": 0.09,
-              "PYM": 0.06, "CUS": 0.03, "MHN_": 0.0},
+              "PYM": 0.06, "CUS": 0.03},
 }
-GROUP_WEIGHTS["OTHER"].pop("MHN_")
 BURN_IN_PEX_SHARE_OF_BEHAVIOURAL = 0.35  # before the exclusions data starts (assumption)
 # Referrals by month: the September spike in CME (families moved over the summer; DOMAIN.md) and
 # PME following the school year (assumption). Relative weights, mean about 1.
