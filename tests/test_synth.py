@@ -6,6 +6,7 @@ generator targets (DOMAIN.md; DfE) with a tolerance worked out beside each one.
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 import zipfile
 
@@ -17,7 +18,8 @@ from pmereport.contract.codes import LEICESTERSHIRE_REASON_SHARES_2016
 from pmereport.contract.dataset import load
 from pmereport.contract.extracts import EXTRACTS
 from pmereport.synth import SIZES, generate
-from pmereport.synth.writers import sha256
+from pmereport.io.readers import read_table
+from pmereport.synth.writers import sha256, write_xlsx
 
 MONTHS = pd.period_range("2022-09", "2026-10", freq="M")  # 4 years x 12 + Sep-Oct 2026 = 50 months
 
@@ -248,3 +250,24 @@ def test_pupil_ids_are_shared_across_extracts(small):
     ret = ds.pme_returns
     census_keys = set(zip(ds.census["school_urn"], ds.census["ncy"]))
     assert np.mean([(u, n) in census_keys for u, n in zip(ret["school_urn"], ret["ncy"])]) > 0.95
+
+
+def test_exclusions_match_the_census_school_and_year_group(small):
+    _, _, ds, _ = small
+    excl = ds.exclusions.copy()
+    start = excl["start_date"].dt.year - (excl["start_date"].dt.month < 9)
+    excl["academic_year"] = start.astype(str) + "/" + ((start + 1) % 100).astype(str).str.zfill(2)
+    in_census_years = excl[excl["academic_year"].isin(set(ds.census["academic_year"]))]
+    keys = set(zip(ds.census["school_urn"], ds.census["academic_year"], ds.census["ncy"]))
+    found = [k in keys for k in zip(in_census_years["school_urn"], in_census_years["academic_year"],
+                                    in_census_years["ncy"])]
+    assert len(found) > 500 and all(found)
+
+
+def test_a_month_with_no_rows_is_a_header_only_workbook(tmp_path):
+    columns = EXTRACTS["pme_returns"].columns
+    path = tmp_path / "pme_return_2026-08.xlsx"
+    assert write_xlsx(pd.DataFrame(columns=columns), path, "pme_returns", dt.date(2026, 10, 31)) == 0
+    frame = read_table(path)
+    assert len(frame) == 0
+    assert [c for c in frame.columns if not c.startswith("_")] == columns

@@ -51,7 +51,9 @@ def _readme(seed: int, size: str, end: dt.date, rows: dict) -> str:
         "Files (rows):",
     ]
     lines += [f"  {name}: {n}" for name, n in rows.items()]
-    lines += ["", f"Reproduce: pmereport synth --out DIR --seed {seed} --size {size}", ""]
+    lines += ["", f"Reproduce: python -c \"from pmereport.synth import generate; "
+              f"generate('DIR', seed={seed}, size='{size}', end='{end.isoformat()}')\"",
+              f"(or, for the default end date: pmereport synth --out DIR --seed {seed} --size {size})", ""]
     return "\n".join(lines)
 
 
