@@ -22,16 +22,24 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM; unlike ru_maxrss it is not inherited across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux: kB on Linux only
+
+
 def _one(size: str, out: str) -> None:
     """Child process: generate one size, print timing and memory as JSON."""
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    baseline = _peak_rss_mb()
     from pmereport.synth import generate
 
-    imported = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    imported = _peak_rss_mb()
     start = time.perf_counter()
     summary = generate(out, seed=1, size=size)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _peak_rss_mb()
     print(json.dumps({"size": size, "seconds": round(seconds, 2), "peak_rss_mb": round(peak),
                       "rss_after_imports_mb": round(imported), "rss_start_mb": round(baseline),
                       "rows": summary["rows"]}))
@@ -112,8 +120,9 @@ def main(argv: list[str]) -> int:
     command = "PYTHONPATH=. /work/venv/bin/python bench/bench_synth.py " + " ".join(sizes)
     lines = ["# Synthetic generator: time, memory and realised shape", "",
              f"Command: `{command}` (seed 1, end 2026-10-31)", "",
-             f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.machine()}; "
-             "each size generated in a fresh process (peak RSS includes ~the imports).", "",
+             f"Machine: {os.cpu_count()} CPUs (shared with other jobs), Python {platform.python_version()}, "
+             f"{platform.machine()}; each size generated in a fresh process; peak RSS is the process's "
+             "high-water mark (VmHWM), imports included.", "",
              "| size | generate (s) | peak RSS (MB) | RSS after imports (MB) | rows (cases / returns / attendance / exclusions) | contract load (s) | rejected |",
              "|---|---|---|---|---|---|---|"]
     for r in results:

@@ -68,7 +68,7 @@ def _referral_plan(rng: np.random.Generator, pupils: Pupils, perm: pd.DataFrame,
             groups = choose(rng, P.GROUP_WEIGHTS[category], n)
             rows.append(("PME", category, groups, rng.choice(days, n)))
         known = rng.random(n_cme) < P.CME_WHEREABOUTS_KNOWN_SHARE
-        rows.append(("CME_KNOWN", "OTHER", "CME", rng.choice(days[days <= np.datetime64(end)], known.sum())))
+        rows.append(("CME_KNOWN", "OTHER", "CME", rng.choice(days, known.sum())))
         rows.append(("CME_UNKNOWN", "OTHER", "CME", rng.choice(days, (~known).sum())))
     frames = [pd.DataFrame({"kind": k, "category": c, "pme_group": g, "referral_date": d})
               for k, c, g, d in rows if len(d)]
