@@ -279,3 +279,16 @@ def test_a_month_with_no_rows_is_a_header_only_workbook(tmp_path):
     frame = read_table(path)
     assert len(frame) == 0
     assert [c for c in frame.columns if not c.startswith("_")] == columns
+
+
+@pytest.mark.parametrize("seed, end", [(2, "2024-03-15"), (3, "2025-08-31"), (7, "2023-01-31")])
+def test_other_seeds_and_end_dates_also_pass_the_contract(tmp_path, seed, end):
+    summary = generate(tmp_path, seed=seed, size="small", end=end)
+    ds = load(tmp_path)
+    assert ds.ok, ds.issues().head(20).to_string()
+    assert all(r.rows_rejected == 0 for r in ds.results.values())
+    months = pd.period_range("2022-09", end[:7], freq="M")
+    assert len(list((tmp_path / "pme_returns").iterdir())) == len(months)
+    assert ds.cases["referral_date"].max() <= pd.Timestamp(end)
+    assert ds.exclusions["start_date"].max() <= pd.Timestamp(end)
+    assert summary["end"] == end
