@@ -47,8 +47,6 @@ def _one(size: str, out: str) -> None:
 
 def _realised(out: str) -> dict:
     """The data's shape, read back through the contract (what a report would see)."""
-    import pandas as pd
-
     from pmereport.contract.dataset import load
 
     start = time.perf_counter()

@@ -17,6 +17,7 @@ from scipy.stats import norm
 
 from . import params as P
 from .sampling import choose
+from .schooldays import academic_year_label
 
 
 @dataclass
@@ -127,7 +128,6 @@ def build_pupils(rng: np.random.Generator, schools: pd.DataFrame, first_year: in
 
 def census_extract(pupils: Pupils, years: list[int]) -> pd.DataFrame:
     """January census headcounts per school, academic year and year group (contract CENSUS)."""
-    from .schooldays import academic_year_label
     parts = []
     f = pupils.frame
     for year in years:
