@@ -48,6 +48,18 @@ def _readme(seed: int, size: str, end: dt.date, rows: dict) -> str:
         "published figures (DfE statistics for England, Leicestershire's PME reason shares) so that",
         "reports built on it look realistic; see pmereport/synth/params.py for every parameter.",
         "",
+        "How the data is laid out (conventions a report needs to know):",
+        "  - cases.csv: every CME/PME episode open at some time since the data start (some were",
+        "    referred before it); ncy is the year group at referral; open episodes have no closure.",
+        "  - pme_returns/: one workbook per month; every school is expected to return every month",
+        "    (August included). return_log.csv lists the returns received, nil returns flagged; a",
+        "    school-month missing from it was not returned (or not by the extract date above).",
+        "  - exclusions.csv: from the data start; a permanently excluded pupil is on a PRU's roll",
+        "    from the next academic year, and their PEX case names that PRU.",
+        "  - census.csv: January census for each academic year whose census day is by the end date.",
+        "  - attendance.csv: the two academic years before the end date's and that year's terms so",
+        "    far (a term in progress counts sessions up to the end date).",
+        "",
         "Files (rows):",
     ]
     lines += [f"  {name}: {n}" for name, n in rows.items()]
