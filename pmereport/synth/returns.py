@@ -58,8 +58,11 @@ def simulate_rows(rng: np.random.Generator, cases: pd.DataFrame, end: dt.date) -
     high = np.array([P.HOURS_FRACTION_BY_PROVISION[p][1] for p in provision])
     pme["fraction"] = low + (high - low) * rng.random(len(pme))
     pme["attend_rate"] = rng.beta(5, 2, size=len(pme))  # share of offered hours attended
-    start = _next_weekday(pme["referral_date"].to_numpy().astype("datetime64[D]")
-                          + uniform_days(rng, 0, 10, len(pme)) * DAY)
+    referral = pme["referral_date"].to_numpy().astype("datetime64[D]")
+    start = _next_weekday(referral + uniform_days(rng, 0, 10, len(pme)) * DAY)
+    # a reduced timetable reported in the referral month must have started by that month's end
+    referral_month_end = (referral.astype("datetime64[M]") + 1).astype("datetime64[D]") - DAY
+    start = np.where(start > referral_month_end, referral, start)
     pme["rtt_start"] = start
     weeks = uniform_days(rng, *P.RTT_LENGTH_WEEKS, len(pme))
     pme["rtt_end"] = np.where(rng.random(len(pme)) < P.RTT_WITHOUT_END_DATE, np.datetime64("NaT"),
