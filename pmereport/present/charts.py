@@ -1,0 +1,64 @@
+"""Charts in the house style, drawn from tables that have already been through disclosure control.
+
+A chart takes the published (suppressed) table, so that it cannot show what the table hides: a
+cell holding a symbol (``c``, ``x``...) is left as a gap in the line or bar, and a note says so.
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+import matplotlib.dates as mdates
+import pandas as pd
+
+from .style import PALETTE, new_figure
+from .suppression import is_symbol
+
+
+def _numeric(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series.map(lambda v: None if is_symbol(v) else v), errors="coerce")
+
+
+def gap_note(table: pd.DataFrame, columns) -> str | None:
+    """A sentence for the chart's caption when some values are not plotted."""
+    hidden = int(sum(table[c].map(is_symbol).sum() for c in columns))
+    if not hidden:
+        return None
+    return (f"{hidden} value{'s are' if hidden > 1 else ' is'} not shown "
+            "(suppressed small numbers, marked c in the table).")
+
+
+def line_chart(table: pd.DataFrame, x: str, series: Mapping[str, str], *, title: str,
+               xlabel: str, ylabel: str, integer_axis: bool = True):
+    """One line per ``series`` column (mapped to its legend label) against ``x``.
+
+    Symbols are gaps. Returns the matplotlib figure.
+    """
+    fig, ax = new_figure(title, xlabel=xlabel, ylabel=ylabel)
+    xs = pd.to_datetime(table[x], errors="coerce")
+    dates = bool(xs.notna().all())
+    xs = xs if dates else table[x]
+    for (column, label), colour in zip(series.items(), PALETTE):
+        ax.plot(xs, _numeric(table[column]), marker="o", markersize=4, linewidth=2,
+                color=colour, label=label)
+    ax.set_ylim(bottom=0)
+    if integer_axis:
+        ax.yaxis.get_major_locator().set_params(integer=True)
+    if len(series) > 1:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    if dates:
+        ax.xaxis.set_major_locator(mdates.MonthLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    fig.autofmt_xdate()
+    return fig
+
+
+def bar_chart(table: pd.DataFrame, category: str, value: str, *, title: str, xlabel: str,
+              ylabel: str | None = None):
+    """Horizontal bars of ``value`` by ``category`` (first row at the top). Symbols are gaps."""
+    fig, ax = new_figure(title, xlabel=xlabel, ylabel=ylabel)
+    values = _numeric(table[value]).fillna(0)
+    ax.barh(table[category], values, color=PALETTE[0])
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    return fig

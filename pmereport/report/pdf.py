@@ -1,0 +1,74 @@
+"""report.pdf from report.html with WeasyPrint (A4, page numbers from the print CSS).
+
+DESIGN.md section 3: nbconvert's LaTeX and webpdf routes either need TeX or print US Letter;
+WeasyPrint renders our HTML to A4 and gives byte-identical PDFs for identical HTML. It needs the
+Pango library, which pip cannot install: ``doctor()`` and ``PdfEngineUnavailable`` say how to fix it.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+FIX_PANGO = ("install Pango and a font: on Debian/Ubuntu `sudo apt-get install libpango-1.0-0 "
+             "libpangoft2-1.0-0 fonts-liberation`; with Anaconda (e.g. on Windows) "
+             "`conda install -c conda-forge weasyprint` (environment.yml does this)")
+
+
+class PdfEngineUnavailable(RuntimeError):
+    """WeasyPrint cannot be loaded (usually: Pango is missing). The HTML report is still written."""
+
+
+def _weasyprint():
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # OSError: a shared library (Pango) could not be loaded
+        raise PdfEngineUnavailable(f"cannot make report.pdf: WeasyPrint does not load ({exc}). "
+                                   f"report.html was written. To fix: {FIX_PANGO}.") from exc
+    return weasyprint
+
+
+def write_pdf(html_text: str, pdf_path: str | Path) -> Path:
+    """Render the report HTML (self-contained) to an A4 PDF at ``pdf_path``."""
+    weasyprint = _weasyprint()
+    pdf_path = Path(pdf_path)
+    weasyprint.HTML(string=html_text, base_url=str(pdf_path.parent)).write_pdf(str(pdf_path))
+    return pdf_path
+
+
+def _check_kernel() -> tuple[bool, str]:
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+        specs = KernelSpecManager().find_kernel_specs()
+    except Exception as exc:  # jupyter_client missing or broken
+        return False, f"jupyter_client does not work ({exc}); reinstall pmereport's environment"
+    if "python3" not in specs:
+        return False, (f"no Jupyter kernel named python3 (found: {', '.join(specs) or 'none'}); run "
+                       f"`{sys.executable} -m ipykernel install --user --name python3`")
+    return True, f"python3 kernel at {specs['python3']}"
+
+
+def _check_weasyprint() -> tuple[bool, str]:
+    try:
+        weasyprint = _weasyprint()
+    except PdfEngineUnavailable as exc:
+        return False, str(exc)
+    return True, f"WeasyPrint {weasyprint.__version__} loads"
+
+
+def _check_fonts() -> tuple[bool, str]:
+    if shutil.which("fc-list") is None:
+        return True, "fc-list not found: cannot check fonts here (normal on Windows)"
+    listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout
+    for family in ("Liberation Sans", "DejaVu Sans", "Arial"):
+        if family in listed:
+            return True, f"font {family} found"
+    return False, "no Liberation Sans, DejaVu Sans or Arial font: install fonts-liberation"
+
+
+def doctor() -> list[tuple[str, bool, str]]:
+    """Checks for a working report run: (check, ok, advice or what was found)."""
+    return [("Jupyter kernel python3", *_check_kernel()),
+            ("PDF engine (WeasyPrint + Pango)", *_check_weasyprint()),
+            ("fonts for the PDF", *_check_fonts())]
