@@ -17,11 +17,11 @@ CASE_TYPE_ORDER = list(CASE_TYPES)  # CME, PME
 def caseload_on(cases: pd.DataFrame, on) -> pd.DataFrame:
     """Open case episodes at the end of ``on``: one row per case type, then a Total row.
 
-    Columns: case_type (code, or "Total"), label, open_cases.
+    Columns: case_type (code, or "Total"), label (the case type in words, or "Total"), open_cases.
     """
     counts = open_on(cases, on)["case_type"].value_counts()
     rows = [{"case_type": t, "label": CASE_TYPES[t], "open_cases": int(counts.get(t, 0))} for t in CASE_TYPE_ORDER]
-    rows.append({"case_type": "Total", "label": "CME and PME", "open_cases": sum(r["open_cases"] for r in rows)})
+    rows.append({"case_type": "Total", "label": "Total", "open_cases": sum(r["open_cases"] for r in rows)})
     return pd.DataFrame(rows)
 
 

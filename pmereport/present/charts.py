@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Mapping
 
-import matplotlib.dates as mdates
 import pandas as pd
 
 from .style import PALETTE, new_figure
@@ -27,16 +26,16 @@ def gap_note(table: pd.DataFrame, columns) -> str | None:
             "(suppressed small numbers, marked c in the table).")
 
 
-def line_chart(table: pd.DataFrame, x: str, series: Mapping[str, str], *, title: str,
-               xlabel: str, ylabel: str, integer_axis: bool = True):
+def line_chart(table: pd.DataFrame, x: str, series: Mapping[str, str], *, xlabel: str, ylabel: str,
+               title: str | None = None, integer_axis: bool = True):
     """One line per ``series`` column (mapped to its legend label) against ``x``.
 
-    Symbols are gaps. Returns the matplotlib figure.
+    Dates on ``x`` are labelled by month ("Oct 2026"). Symbols are gaps. The title is usually
+    left to ``publish_figure``'s caption. Returns the matplotlib figure.
     """
     fig, ax = new_figure(title, xlabel=xlabel, ylabel=ylabel)
-    xs = pd.to_datetime(table[x], errors="coerce")
-    dates = bool(xs.notna().all())
-    xs = xs if dates else table[x]
+    dates = pd.to_datetime(table[x], errors="coerce")
+    xs = dates.dt.strftime("%b %Y") if dates.notna().all() else table[x].astype(str)
     for (column, label), colour in zip(series.items(), PALETTE):
         ax.plot(xs, _numeric(table[column]), marker="o", markersize=4, linewidth=2,
                 color=colour, label=label)
@@ -45,15 +44,12 @@ def line_chart(table: pd.DataFrame, x: str, series: Mapping[str, str], *, title:
         ax.yaxis.get_major_locator().set_params(integer=True)
     if len(series) > 1:
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    if dates:
-        ax.xaxis.set_major_locator(mdates.MonthLocator())
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     fig.autofmt_xdate()
     return fig
 
 
-def bar_chart(table: pd.DataFrame, category: str, value: str, *, title: str, xlabel: str,
-              ylabel: str | None = None):
+def bar_chart(table: pd.DataFrame, category: str, value: str, *, xlabel: str, ylabel: str | None = None,
+              title: str | None = None):
     """Horizontal bars of ``value`` by ``category`` (first row at the top). Symbols are gaps."""
     fig, ax = new_figure(title, xlabel=xlabel, ylabel=ylabel)
     values = _numeric(table[value]).fillna(0)

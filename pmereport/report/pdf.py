@@ -6,6 +6,9 @@ Pango library, which pip cannot install: ``doctor()`` and ``PdfEngineUnavailable
 """
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import os
 import shutil
 import subprocess
 import sys
@@ -29,11 +32,36 @@ def _weasyprint():
     return weasyprint
 
 
-def write_pdf(html_text: str, pdf_path: str | Path) -> Path:
-    """Render the report HTML (self-contained) to an A4 PDF at ``pdf_path``."""
+@contextlib.contextmanager
+def _source_date_epoch(stamp: dt.datetime):
+    """Set SOURCE_DATE_EPOCH while the PDF is written, then restore it.
+
+    Measured: without it two identical runs gave different PDFs. When HarfBuzz's subsetter is
+    missing (as on Debian 12), WeasyPrint subsets fonts with fontTools, which writes "now" into
+    each embedded font's ``head.modified``; fontTools uses SOURCE_DATE_EPOCH instead when set
+    (reproducible-builds.org convention).
+    """
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.replace(tzinfo=dt.timezone.utc).timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def write_pdf(html_text: str, pdf_path: str | Path, stamp: dt.datetime | None = None) -> Path:
+    """Render the report HTML (self-contained) to an A4 PDF at ``pdf_path``.
+
+    ``stamp`` (default 2000-01-01) is the time written into embedded fonts, so identical HTML
+    gives identical PDF bytes.
+    """
     weasyprint = _weasyprint()
     pdf_path = Path(pdf_path)
-    weasyprint.HTML(string=html_text, base_url=str(pdf_path.parent)).write_pdf(str(pdf_path))
+    with _source_date_epoch(stamp or dt.datetime(2000, 1, 1)):
+        weasyprint.HTML(string=html_text, base_url=str(pdf_path.parent)).write_pdf(str(pdf_path))
     return pdf_path
 
 

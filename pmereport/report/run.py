@@ -148,8 +148,8 @@ def notebook_parameters(spec: NotebookSpec, params: ReportParams, data_dir: Path
             problems.append(f"unknown parameter(s) {', '.join(map(repr, unknown))} given in {params.path.name}")
         if absent:
             problems.append(f"its parameters cell lacks {', '.join(absent)}")
-        raise ReportRunError(f"notebook {spec.path.name}: {'; '.join(problems)}. The notebook declares: "
-                             f"{', '.join(declared) or 'nothing (is a cell tagged \"parameters\"?)'}")
+        names = ", ".join(declared) or "nothing (is a cell tagged 'parameters'?)"
+        raise ReportRunError(f"notebook {spec.path.name}: {'; '.join(problems)}. The notebook declares: {names}")
     standard = {"data_dir": str(data_dir), "period_end": params.period_end.isoformat(), "run_dir": str(run_dir),
                 "la": params.la, "suppress_below": params.la.get("suppress_below")}
     injected = {k: v for k, v in standard.items() if k in declared and v is not None}
@@ -291,7 +291,7 @@ def run_report(params_path: str | Path, data_dir: str | Path | None = None, out_
         (work / "report.html").write_text(html_text, encoding="utf-8")
         step = "writing report.pdf"
         say(step)
-        write_pdf(html_text, work / "report.pdf")
+        write_pdf(html_text, work / "report.pdf", stamp=dt.datetime.combine(produced, dt.time()))
         shutil.rmtree(work / REGISTRY.parent, ignore_errors=True)
         record.update(status="complete", ended=dt.datetime.now(dt.timezone.utc).isoformat())
         mf.write_json(work / "manifest.json", record)
