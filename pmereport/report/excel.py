@@ -21,6 +21,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..present.suppression import SYMBOLS
 from ..present.tables import PublishedTable, display_value
@@ -97,7 +98,7 @@ def _contents(wb: Workbook, tables: list[PublishedTable], names: list[str]) -> N
         ws.cell(row=3, column=column, value=header).font = BOLD
     for i, (table, name) in enumerate(zip(tables, names), start=4):
         cell = ws.cell(row=i, column=1, value=name)
-        cell.hyperlink = f"#'{name}'!A1"
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{name}'!A1", display=name)
         cell.font = LINK
         ws.cell(row=i, column=2, value=table.title)
         ws.cell(row=i, column=3, value=table.period)

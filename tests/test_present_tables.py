@@ -1,0 +1,60 @@
+"""Report tables: suppression, rounding, symbols, units in headers, and clean HTML."""
+import pandas as pd
+import pytest
+
+from pmereport.present.tables import prepare_table, to_html, with_total_row
+
+
+def reasons():
+    frame = pd.DataFrame({"label": ["Medical", "Behavioural", "GRT", "Other"], "count": [2000, 2, 1, 0]})
+    frame["share"] = frame["count"] / frame["count"].sum()
+    return with_total_row(frame, "label", ["count", "share"])
+
+
+def test_prepare_table_suppresses_rounds_and_labels():
+    table = prepare_table(reasons(), "reasons", "Open PME cases by reason", units={"count": "count", "share": "share"},
+                          period="Position at 31 October 2026", source="Case extract")
+    # counts: 2 and 1 are below 5 -> c (two hidden in the column, no complement needed); 0 stays.
+    # shares: 2000/2003 = 99.850...% -> 99.9 (1 dp); 0/2003 = 0 -> 0.0; total 100.0.
+    assert table.rows == [["Medical", 2000, 99.9], ["Behavioural", "c", "c"], ["GRT", "c", "c"],
+                          ["Other", 0, 0.0], ["Total", 2003, 100.0]]
+    assert table.columns == ["label", "count", "share_percent"]  # a share is published as a percentage
+    assert table.headers == ["Label", "Count (number)", "Share (%)"]
+    assert table.total_rows == [4]
+    assert any("shown as c" in n for n in table.notes)
+
+
+def test_low_and_not_available_symbols():
+    frame = pd.DataFrame({"area": ["A", "B", "C"], "rate": [0.0004, 0.0, None]})
+    table = prepare_table(frame, "t", "T", units={"rate": "share"}, period="p", source="s", suppress=False)
+    # 0.0004 -> 0.04 % rounds to 0.0 at 1 dp but is not zero: "low". A true 0 stays 0.0; missing: "x".
+    assert [row[1] for row in table.rows] == ["low", 0.0, "x"]
+
+
+def test_decimals_can_be_set_per_column():
+    frame = pd.DataFrame({"area": ["A"], "pct": [12.25]})
+    table = prepare_table(frame, "t", "T", units={"pct": "percent:0"}, period="p", source="s")
+    assert table.rows == [["A", 12]]  # 12.25 -> 12 at 0 dp
+
+
+def test_several_counts_need_derived_for_shares():
+    frame = pd.DataFrame({"a": [1], "b": [2], "share": [0.5]})
+    with pytest.raises(ValueError, match="derived"):
+        prepare_table(frame, "t", "T", units={"a": "count", "b": "count", "share": "share"}, period="p", source="s")
+
+
+def test_unknown_unit_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown unit"):
+        prepare_table(pd.DataFrame({"n": [1]}), "t", "T", units={"n": "people"}, period="p", source="s")
+
+
+def test_html_has_caption_units_source_and_separators():
+    table = prepare_table(reasons(), "reasons", "Open PME cases by reason", units={"count": "count", "share": "share"},
+                          period="Position at 31 October 2026", source="Case extract")
+    html = to_html(table)
+    assert "<caption>" in html and "Open PME cases by reason" in html and "Position at 31 October 2026" in html
+    assert "2,003" in html and "99.9" in html and "Count (number)" in html
+    assert "Source: Case extract" in html
+    assert '<tr class="total">' in html
+    assert "<script" not in html and "style=" not in html
+    assert to_html(table) == html  # deterministic: no random ids
