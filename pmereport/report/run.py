@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Callable
 
 import nbformat
-import pandas as pd
 import yaml
 
 from ..contract.dataset import Dataset, load
@@ -99,7 +98,7 @@ def read_params(params_path: str | Path) -> ReportParams:
     if missing:
         raise ReportRunError(f"{path}: missing setting(s) {', '.join(missing)}")
     try:
-        period_end = pd.Timestamp(str(data["period_end"])).date()
+        period_end = dt.date.fromisoformat(str(data["period_end"]))
     except ValueError:
         raise ReportRunError(f"{path}: period_end {data['period_end']!r} is not a date (YYYY-MM-DD)") from None
     la = data.get("la") or {}
