@@ -58,3 +58,19 @@ def test_html_has_caption_units_source_and_separators():
     assert '<tr class="total">' in html
     assert "<script" not in html and "style=" not in html
     assert to_html(table) == html  # deterministic: no random ids
+
+
+def test_linked_total_hidden_hides_it_and_all_its_shares():
+    frame = with_total_row(pd.DataFrame({"label": ["Medical", "Behavioural", "GRT", "Other"],
+                                         "count": [5, 2, 1, 0], "share": [5 / 8, 2 / 8, 1 / 8, 0.0],
+                                         "comparator": [0.45, 0.26, 0.09, 0.18]}),
+                           "label", ["count", "share", "comparator"])
+    table = prepare_table(frame, "r", "R", units={"count": "count", "share": "share", "comparator": "share:0"},
+                          derived={"share": "count"}, period="p", source="s", hide={"count": ["Total"]})
+    # Total (8) hidden because another table hides it; 2 and 1 are primary. Three hidden in the
+    # column: no complement needed. Medical's 5 stays, but 62.5 % beside it would give 5 / 0.625 = 8,
+    # so every share is hidden. The published comparator is untouched.
+    assert table.rows == [["Medical", 5, "c", 45], ["Behavioural", "c", "c", 26], ["GRT", "c", "c", 9],
+                          ["Other", 0, "c", 18], ["Total", "c", "c", 98]]  # 45+26+9+18
+    assert table.is_suppressed("Total", "count") and not table.is_suppressed("Medical", "count")
+    assert table.value("Medical", "share") == "c"

@@ -9,7 +9,12 @@ The rule, as a board paper states it:
   column of the count cells, if exactly one cell is suppressed, the next smallest non-zero count
   of that row or column (a total cell included) is suppressed too. This repeats until no row or
   column has a single suppressed cell.
-* **Derived figures.** A share or percentage computed from a suppressed count is suppressed too.
+* **Derived figures.** A share or percentage computed from a suppressed count is suppressed too,
+  and when the total (the denominator) is suppressed so are all its shares, since a count and
+  its share give the total (``present.tables.prepare_table``).
+* **Linked tables.** A count that another table of the same report suppresses (e.g. the PME
+  caseload, which is also the total of the PME reasons table) is suppressed here too (``hide``),
+  and secondary suppression then protects it as it would any suppressed cell.
 
 DfE symbols (DfE "Symbols and conventions" in EES, as listed in DOMAIN.md): ``c`` confidential
 (suppressed), ``low`` non-zero but rounds to 0, ``x`` not available, ``z`` not applicable,
@@ -83,13 +88,15 @@ def secondary_mask(counts: pd.DataFrame, mask: pd.DataFrame, lines: str = "both"
 
 
 def suppress(table: pd.DataFrame, counts: Sequence[str], *, derived: Mapping[str, str] | None = None,
-             suppress_below: int = DEFAULT_SUPPRESS_BELOW, lines: str = "both") -> pd.DataFrame:
+             suppress_below: int = DEFAULT_SUPPRESS_BELOW, lines: str = "both",
+             hide: Mapping[str, Sequence[int]] | None = None) -> pd.DataFrame:
     """``table`` with small counts (and what would reveal them) replaced by ``c``.
 
     ``counts`` names the count columns: together they are the grid (rows x columns, totals
     included) to which primary and secondary suppression apply. ``derived`` maps each share or
     percentage column to the count column it was computed from; it is suppressed where that
-    count is. ``lines`` says which totals are known (see ``secondary_mask``). Other columns
+    count is. ``lines`` says which totals are known (see ``secondary_mask``). ``hide`` forces
+    cells to be suppressed: {count column: row positions} (linked tables). Other columns
     (labels, published comparators) are left alone. The result has
     object dtype in the columns touched, so numbers and symbols can sit together.
     """
@@ -99,7 +106,13 @@ def suppress(table: pd.DataFrame, counts: Sequence[str], *, derived: Mapping[str
     if missing:
         raise KeyError(f"suppress: no column(s) {missing} in the table (columns: {list(table.columns)})")
     grid = table[counts]
-    mask = secondary_mask(grid, primary_mask(grid, suppress_below), lines) if counts else grid.astype(bool)
+    first = primary_mask(grid, suppress_below)
+    for column, positions in (hide or {}).items():
+        if column not in counts:
+            raise KeyError(f"suppress: hide names {column!r}, which is not a count column {counts}")
+        for i in positions:
+            first.iloc[i, first.columns.get_loc(column)] = True
+    mask = secondary_mask(grid, first, lines) if counts else grid.astype(bool)
     out = table.copy()
     for column in counts:
         out[column] = out[column].astype(object).where(~mask[column], SUPPRESSED)

@@ -77,6 +77,18 @@ class PublishedTable:
     def from_dict(cls, data: dict) -> "PublishedTable":
         return cls(**data)
 
+    def value(self, row_label, column: str):
+        """The published value in the row whose first column is ``row_label`` (a symbol if hidden)."""
+        index = self.columns.index(column) if column in self.columns else self.columns.index(f"{column}_percent")
+        for row in self.rows:
+            if row[0] == row_label:
+                return row[index]
+        raise KeyError(f"table {self.name!r} has no row {row_label!r}")
+
+    def is_suppressed(self, row_label, column: str) -> bool:
+        """True if that cell is published as ``c`` (for linking tables: see ``prepare_table(hide=)``)."""
+        return self.value(row_label, column) == SUPPRESSED
+
     def symbols_used(self) -> list[str]:
         used = {v for row in self.rows for v in row if is_symbol(v)}
         return [s for s in SYMBOLS if s in used]
@@ -110,19 +122,33 @@ def _publish_value(value, unit: Unit):
     return rounded
 
 
+def _hide_shares_of_hidden_totals(table: pd.DataFrame, label_column: str, derived: Mapping[str, str]) -> pd.DataFrame:
+    """A share and its count together give the denominator (count / share): so when the Total
+    row's count is suppressed, every share computed from that count column is suppressed too."""
+    totals = table[label_column] == TOTAL_LABEL
+    for share, count in derived.items():
+        if (table.loc[totals, count] == SUPPRESSED).any():
+            table[share] = SUPPRESSED
+    return table
+
+
 def prepare_table(frame: pd.DataFrame, name: str, title: str, *, units: Mapping[str, str], period: str,
                   source: str, notes: Sequence[str] | None = None, labels: Mapping[str, str] | None = None,
                   suppress: bool = True, suppress_below: int = DEFAULT_SUPPRESS_BELOW,
-                  derived: Mapping[str, str] | None = None, lines: str = "both") -> PublishedTable:
+                  derived: Mapping[str, str] | None = None, lines: str = "both",
+                  hide: Mapping[str, Sequence] | None = None) -> PublishedTable:
     """Apply disclosure control and rounding to ``frame`` and describe it for publication.
 
     ``units`` maps each numeric column to a unit (see ``UNITS``); other columns are labels.
     With ``suppress`` (the default), the ``count`` columns are suppressed (primary and secondary,
     see ``present.suppression``) and every ``share``/``percent`` column is suppressed where its
     count is: with one count column that is the count in the same row; with several, say which
-    with ``derived`` ({share column: count column}). Rows whose first label is "Total" are shown
+    with ``derived`` ({share column: count column}). If the Total row's count is suppressed, all
+    its shares are (a count and its share reveal the total). Rows whose first label is "Total" are shown
     as totals (they are part of the suppression grid, like any row). ``lines="rows"`` for a time
-    series (see ``present.suppression.secondary_mask``).
+    series (see ``present.suppression.secondary_mask``). ``hide`` ({count column: [row labels]},
+    matched on the first column) suppresses cells another table of the report suppresses, e.g.
+    ``hide={"count": ["Total"]}`` when the total is a count hidden elsewhere.
     """
     unknown = [c for c in units if c not in frame.columns]
     if unknown:
@@ -137,14 +163,18 @@ def prepare_table(frame: pd.DataFrame, name: str, title: str, *, units: Mapping[
         derived = {s: count_columns[0] for s in share_columns} if count_columns else {}
     table = frame.reset_index(drop=True)
     if suppress:
+        keys = list(table.iloc[:, 0])
+        positions = {c: [keys.index(label) for label in labels_] for c, labels_ in (hide or {}).items()}
         table = suppress_table(table, count_columns, derived=derived, suppress_below=suppress_below,
-                               lines=lines)
+                               lines=lines, hide=positions)
     label_columns = [c for c in table.columns if c not in parsed]
+    first_label = label_columns[0] if label_columns else None
+    if suppress and first_label:
+        table = _hide_shares_of_hidden_totals(table, first_label, derived)
     rows = []
     for record in table.itertuples(index=False, name=None):
         rows.append([_publish_value(v, parsed[c]) if c in parsed else _label_value(v)
                      for c, v in zip(table.columns, record)])
-    first_label = label_columns[0] if label_columns else None
     total_rows = ([i for i, row in enumerate(rows) if row[list(table.columns).index(first_label)] == TOTAL_LABEL]
                   if first_label else [])
     labels = labels or {}

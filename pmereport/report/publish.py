@@ -67,19 +67,21 @@ def _register(entry: dict) -> None:
 def publish_table(df: pd.DataFrame, name: str, title: str, *, units: Mapping[str, str], period: str,
                   source: str, notes: Sequence[str] | None = None, suppress: bool = True,
                   labels: Mapping[str, str] | None = None,
-                  derived: Mapping[str, str] | None = None, lines: str = "both") -> PublishedTable:
+                  derived: Mapping[str, str] | None = None, lines: str = "both",
+                  hide: Mapping[str, Sequence] | None = None) -> PublishedTable:
     """Show ``df`` as a report table and (in a run) write ``tables/<name>.csv`` and register it.
 
     ``units`` maps numeric columns to units (``present.tables.UNITS``: count, share, percent,
     rate_per_100, hours, days...). ``suppress`` applies disclosure control (see
     ``present.suppression``); turn it off only for already-published figures (e.g. England).
     ``labels`` gives display headers; ``derived`` which count each share comes from; ``lines="rows"``
-    for a time series whose column sums are meaningless.
+    for a time series whose column sums are meaningless; ``hide`` ({count column: [row labels]})
+    to suppress a count that another table of the report suppresses (linked tables).
     """
     path = _check_name(name, "tables", ".csv")
     table = prepare_table(df, name, title, units=units, period=period, source=source, notes=notes,
                           labels=labels, suppress=suppress, suppress_below=_state["suppress_below"],
-                          derived=derived, lines=lines)
+                          derived=derived, lines=lines, hide=hide)
     _display("text/html", to_html(table), "table", name)
     if path is not None:
         table.to_frame().to_csv(path, index=False, lineterminator="\n")
