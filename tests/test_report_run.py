@@ -161,3 +161,24 @@ def test_failing_notebook_leaves_only_a_failed_folder(tmp_path):
     assert not out.exists()
     manifest = json.loads((out.with_name("board.failed") / "manifest.json").read_text())
     assert manifest["status"] == "failed" and manifest["failed_notebook"] == "broken.ipynb"
+
+
+def test_missing_pdf_engine_fails_clearly_and_keeps_the_html(tmp_path, monkeypatch):
+    import pmereport.report.run as run_module
+    from pmereport.report.pdf import PdfEngineUnavailable
+
+    def no_engine(*args, **kwargs):
+        raise PdfEngineUnavailable("cannot make report.pdf: WeasyPrint does not load (no Pango). To fix: install it")
+
+    monkeypatch.setattr(run_module, "write_pdf", no_engine)
+    data = write_tiny_data(tmp_path / "data")
+    params = write_params(tmp_path / "parameters", data)
+    out = tmp_path / "out" / "board"
+    with pytest.raises(ReportRunError, match="writing report.pdf: cannot make report.pdf.*To fix"):
+        run_report(params, out_dir=out, produced=DAY)
+    failed = out.with_name("board.failed")
+    assert not out.exists() and (failed / "report.html").is_file() and not (failed / "report.pdf").exists()
+    # a later successful run replaces the stale failed folder
+    monkeypatch.undo()
+    run_report(params, out_dir=out, produced=DAY)
+    assert (out / "report.pdf").is_file() and not failed.exists()

@@ -24,7 +24,7 @@ from ..contract.dataset import Dataset, load
 from . import manifest as mf
 from .excel import WorkbookInfo, write_workbook
 from .html import Cover, build_html, external_links
-from .pdf import write_pdf
+from .pdf import PdfEngineUnavailable, write_pdf
 from .publish import REGISTRY, read_registry
 
 REQUIRED_NOTEBOOK_PARAMETERS = ("data_dir", "period_end", "run_dir")
@@ -205,7 +205,7 @@ def _execute(spec: NotebookSpec, parameters: dict, output: Path, timeout: int):
 
 def _describe(exc: Exception) -> str:
     """A one-line reason: for a notebook error, the Python error and the cell it came from."""
-    if isinstance(exc, ReportRunError):
+    if isinstance(exc, (ReportRunError, PdfEngineUnavailable)):
         return str(exc)
     if type(exc).__name__ == "PapermillExecutionError":
         return f"{exc.ename}: {exc.evalue} (in the cell numbered {exc.exec_count})"
@@ -295,6 +295,7 @@ def run_report(params_path: str | Path, data_dir: str | Path | None = None, out_
         record.update(status="complete", ended=dt.datetime.now(dt.timezone.utc).isoformat())
         mf.write_json(work / "manifest.json", record)
         _replace(work, out)
+        shutil.rmtree(out.with_name(out.name + ".failed"), ignore_errors=True)  # an earlier failure is stale now
         say(f"report written to {out}")
         return out
     except Exception as exc:
