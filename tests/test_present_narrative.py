@@ -1,7 +1,7 @@
 """Sentences from published tables never print a suppressed count."""
 import pandas as pd
 
-from pmereport.present.narrative import NOT_SHOWN, caseload_summary, change_text, count_text
+from pmereport.present.narrative import NOT_SHOWN, caseload_summary, change_text, count_text, trend_summary
 from pmereport.present.tables import prepare_table
 
 
@@ -21,17 +21,22 @@ def caseload(cme, pme):
     return prepare_table(frame, "caseload", "Open", units={"open_cases": "count"}, period="p", source="s")
 
 
-def by_month(previous, current):
-    frame = pd.DataFrame({"month_end": ["2026-09-30", "2026-10-31"], "CME": [100, 196], "PME": [previous - 100, 847],
-                          "total": [previous, current]})
-    return prepare_table(frame, "m", "M", units={"CME": "count", "PME": "count", "total": "count"}, period="p",
-                         source="s", lines="rows")
+def by_month(first, previous, current):
+    frame = pd.DataFrame({"month_end": ["2025-11-30", "2026-09-30", "2026-10-31"], "total": [first, previous, current]})
+    return prepare_table(frame, "m", "M", units={"total": "count"}, period="p", source="s", lines="rows")
 
 
-def test_caseload_summary_with_change():
-    text = caseload_summary(caseload(196, 847), by_month(935, 1043))
-    assert text == ("There were 1,043 open CME or PME cases: 196 CME cases and 847 PME cases. "
-                    "The total is up 108 (11.6%) on 30 September 2026, when 935 cases were open.")
+def test_caseload_summary():
+    assert caseload_summary(caseload(196, 847)) == "There were 1,043 open CME or PME cases: 196 CME cases and 847 PME cases."
+
+
+def test_trend_summary():
+    # 1,043 - 935 = 108 (108 / 935 = 11.55 % -> 11.6); 1,068 - 1,043 = 25 (25 / 1,068 = 2.34 % -> 2.3)
+    assert trend_summary(by_month(1068, 935, 1043)) == (
+        "At 31 October 2026 there were 1,043 open CME and PME cases: up 108 (11.6%) on 30 September 2026 (935), "
+        "and down 25 (2.3%) on 30 November 2025 (1,068).")
+    assert trend_summary(by_month(10, 12, 3)) == ("The number of open CME and PME cases at 31 October 2026 is not "
+                                                  "shown, to protect the children concerned.")
 
 
 def test_caseload_summary_hides_suppressed_counts():

@@ -39,27 +39,33 @@ def _day(value) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def caseload_summary(caseload: PublishedTable, by_month: PublishedTable | None = None) -> str:
-    """One paragraph: open cases at the period end, CME and PME, and the change over the month.
-
-    ``caseload`` is the published ``metrics.caseload.caseload_on`` table (label, open_cases);
-    ``by_month`` the published ``caseload_by_month`` table (month_end, CME, PME, total).
-    """
+def caseload_summary(caseload: PublishedTable) -> str:
+    """Open cases at the period end, CME and PME, from the published ``metrics.caseload.caseload_on``
+    table (columns label, open_cases)."""
     values = {row[0]: row[caseload.columns.index("open_cases")] for row in caseload.rows}
-    total = values["Total"]
-    cme, pme = values[CASE_TYPES["CME"]], values[CASE_TYPES["PME"]]
+    total, cme, pme = values["Total"], values[CASE_TYPES["CME"]], values[CASE_TYPES["PME"]]
     sentence = (f"There were {count_text(total, 'open CME or PME case')}: {count_text(cme, 'CME case')} and "
                 f"{count_text(pme, 'PME case')}.")
-    hidden = any(is_symbol(v) for v in (total, cme, pme))
-    if by_month is not None and len(by_month.rows) >= 2:
-        column = by_month.columns.index("total")
-        previous_day, previous = by_month.rows[-2][0], by_month.rows[-2][column]
-        current = by_month.rows[-1][column]
-        change = change_text(current, previous)
+    return sentence + (WHY_NOT_SHOWN if any(is_symbol(v) for v in (total, cme, pme)) else "")
+
+
+def trend_summary(by_month: PublishedTable, column: str = "total", noun: str = "open CME and PME cases") -> str:
+    """The latest month end against the one before and the first of the published series."""
+    index = by_month.columns.index(column)
+    (first_day, first), (previous_day, previous), (last_day, last) = (
+        (row[0], row[index]) for row in (by_month.rows[0], by_month.rows[-2], by_month.rows[-1]))
+    if is_symbol(last):
+        return f"The number of {noun} at {_day(last_day)} is not shown, to protect the children concerned."
+    sentence = f"At {_day(last_day)} there were {count_text(last, noun[:-1], noun)}"
+    parts = []
+    earlier = dict.fromkeys([(previous_day, previous), (first_day, first)])  # no repeats in a short series
+    for day, value in earlier:
+        if day == last_day:
+            continue
+        change = change_text(last, value)
         if change:
-            sentence += (f" The total is {change} on {_day(previous_day)}, when "
-                         f"{count_text(previous, 'case was', 'cases were')} open.")
-    return sentence + (WHY_NOT_SHOWN if hidden else "")
+            parts.append(f"{change} on {_day(day)} ({format_number(value)})")
+    return sentence + (": " + ", and ".join(parts) if parts else "") + "."
 
 
-__all__ = ["count_text", "change_text", "caseload_summary", "NOT_SHOWN"]
+__all__ = ["count_text", "change_text", "caseload_summary", "trend_summary", "NOT_SHOWN"]
