@@ -188,8 +188,9 @@ def prepare_table(frame: pd.DataFrame, name: str, title: str, *, units: Mapping[
     all_notes = list(notes or [])
     if suppress and count_columns:
         all_notes.append(f"Counts of 1 to {suppress_below - 1} are shown as c, with other counts "
-                         "where needed so that they cannot be worked out from totals; shares of "
-                         "suppressed counts are suppressed too. 0 means none.")
+                         "where needed so that they cannot be worked out from totals (in this table or "
+                         "another); percentages of a suppressed count or total are suppressed too. "
+                         "0 means none.")
     return PublishedTable(name=name, title=title, period=period, source=source, columns=columns,
                           headers=headers, units=[parsed[c].key if c in parsed else None for c in table.columns],
                           decimals=[parsed[c].decimals if c in parsed else None for c in table.columns],
