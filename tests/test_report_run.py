@@ -118,6 +118,8 @@ def test_pdf_is_a4_with_page_numbers_and_no_code(runs):
             assert code not in text
     html = (first / "report.html").read_text()
     assert "publish_table" not in html and "<script" not in html
+    # the cover says what validation left out
+    assert "cases (CME/PME case episodes): 1 of 15 rows rejected (6.7%) and left out" in html
 
 
 def test_misspelt_notebook_parameter_fails_clearly(tmp_path):
@@ -135,7 +137,7 @@ def test_too_many_rejected_rows_fail_the_run(tmp_path):
     data = write_tiny_data(tmp_path / "data", bad_case_rows=1)  # 1 of 15 = 6.7 % > 5 %
     params = write_params(tmp_path / "parameters", data, la={**LA, "max_rejected_share": 0.05})
     out = tmp_path / "out" / "board"
-    with pytest.raises(ReportRunError, match=r"cases: 1 of 15 rows rejected"):
+    with pytest.raises(ReportRunError, match=r"cases \(CME/PME case episodes\): 1 of 15 rows rejected"):
         run_report(params, out_dir=out, produced=DAY)
     assert not out.exists()
     failed = out.with_name("board.failed")

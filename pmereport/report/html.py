@@ -32,6 +32,7 @@ class Cover:
     marking: str = "OFFICIAL"
     contact: str | None = None
     source_note: str = ""
+    data_notes: tuple[str, ...] = ()  # rows left out by validation, one line per extract
 
 
 def _exporter() -> HTMLExporter:

@@ -21,6 +21,7 @@ import nbformat
 import yaml
 
 from ..contract.dataset import Dataset, load
+from ..contract.extracts import EXTRACTS
 from . import manifest as mf
 from .excel import WorkbookInfo, write_workbook
 from .html import Cover, build_html, external_links
@@ -164,8 +165,8 @@ def check_data(ds: Dataset, max_rejected_share: float) -> list[str]:
             fatal.append(f"{name}: {'; '.join(result.file_errors)}")
         elif result.rows_rejected:
             share = result.rows_rejected / result.rows_read
-            line = (f"{name}: {result.rows_rejected} of {result.rows_read} rows rejected ({share:.1%}); "
-                    "see quality.json")
+            line = (f"{name} ({EXTRACTS[name].title}): {result.rows_rejected:,} of {result.rows_read:,} rows "
+                    f"rejected ({share:.1%}) and left out (details in quality.json)")
             (fatal if share > max_rejected_share else notes).append(line)
     if fatal:
         raise ReportRunError("the data folder fails its contract (limit for rejected rows: "
@@ -283,7 +284,7 @@ def run_report(params_path: str | Path, data_dir: str | Path | None = None, out_
         html_text = build_html(executed, Cover(
             la_name=la_name, title=params.title, period=params.period, produced=f"{produced.day} {produced:%B %Y}",
             marking=params.la.get("protective_marking", "OFFICIAL"), contact=params.la.get("contact"),
-            source_note=params.source_note))
+            source_note=params.source_note, data_notes=tuple(record["data_notes"])))
         leaks = external_links(html_text)
         if leaks:
             raise ReportRunError(f"report.html links outside itself (it must work offline): {leaks[:3]}")
