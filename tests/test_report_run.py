@@ -1,4 +1,5 @@
 """End-to-end: run_report on a tiny hand-made data folder (papermill + WeasyPrint; slow)."""
+import datetime
 import hashlib
 import json
 import re
@@ -16,7 +17,7 @@ from pmereport.report.run import ReportRunError, run_report
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).parent.parent
 BOARD = REPO / "notebooks" / "board.ipynb"
-DAY = __import__("datetime").date(2026, 11, 20)
+DAY = datetime.date(2026, 11, 20)  # the production date printed on the cover
 LA = {"name": "Shire County Council", "protective_marking": "OFFICIAL", "contact": "cme.team@shire.example",
       "suppress_below": 5, "max_rejected_share": 0.1}
 EXPECTED_FILES = ["manifest.json", "quality.json", "report.html", "report.pdf", "tables.xlsx",
