@@ -50,10 +50,19 @@ def line_chart(table: pd.DataFrame, x: str, series: Mapping[str, str], *, xlabel
 
 def bar_chart(table: pd.DataFrame, category: str, value: str, *, xlabel: str, ylabel: str | None = None,
               title: str | None = None):
-    """Horizontal bars of ``value`` by ``category`` (first row at the top). Symbols are gaps."""
+    """Horizontal bars of ``value`` by ``category`` (first row at the top).
+
+    A symbol cell gets no bar but its symbol (e.g. ``c``) beside the axis, so it cannot be
+    mistaken for a zero.
+    """
     fig, ax = new_figure(title, xlabel=xlabel, ylabel=ylabel)
-    values = _numeric(table[value]).fillna(0)
-    ax.barh(table[category], values, color=PALETTE[0])
+    values = _numeric(table[value])
+    positions = range(len(table))
+    ax.barh([p for p, v in zip(positions, values) if pd.notna(v)], values.dropna(), color=PALETTE[0])
+    for p, raw in zip(positions, table[value]):
+        if is_symbol(raw):
+            ax.text(0, p, f" {raw}", va="center", ha="left")
+    ax.set_yticks(list(positions), table[category].astype(str).tolist())
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
