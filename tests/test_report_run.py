@@ -177,7 +177,7 @@ def test_missing_pdf_engine_fails_clearly_and_keeps_the_html(tmp_path, monkeypat
     data = write_tiny_data(tmp_path / "data")
     params = write_params(tmp_path / "parameters", data)
     out = tmp_path / "out" / "board"
-    with pytest.raises(ReportRunError, match="writing report.pdf: cannot make report.pdf.*To fix"):
+    with pytest.raises(ReportRunError, match="report.pdf: cannot make report.pdf.*To fix"):
         run_report(params, out_dir=out, produced=DAY)
     failed = out.with_name("board.failed")
     assert not out.exists() and (failed / "report.html").is_file() and not (failed / "report.pdf").exists()

@@ -116,6 +116,9 @@ def read_params(params_path: str | Path) -> ReportParams:
         notebooks.append(NotebookSpec(nb_path, dict(item.get("parameters") or {})))
     if not notebooks:
         raise ReportRunError(f"{path}: no notebooks listed")
+    names = [n.name for n in notebooks]
+    if len(set(names)) < len(names):
+        raise ReportRunError(f"{path}: two notebooks have the same file name ({', '.join(names)})")
     return ReportParams(path=path, report=str(data["report"]), title=str(data["title"]), period_end=period_end,
                         data_dir=_resolve(path.parent, data["data_dir"]) if data.get("data_dir") else None,
                         la=la, notebooks=notebooks, source_note=str(data.get("source_note", "")),
@@ -204,6 +207,25 @@ def _execute(spec: NotebookSpec, parameters: dict, output: Path, timeout: int):
     return nb
 
 
+def write_outputs(work: Path, params: ReportParams, executed: list, produced: dt.date, data_notes: list[str]) -> None:
+    """tables.xlsx from the registered tables, then report.html and report.pdf from the notebooks."""
+    tables = [item["table"] for item in read_registry(work) if item["kind"] == "table"]
+    la_name = params.la.get("name", "Local authority")
+    marking = params.la.get("protective_marking", "OFFICIAL")
+    write_workbook(tables, work / "tables.xlsx", WorkbookInfo(
+        title=params.title, period=params.period, source=params.source_note, la_name=la_name, produced=produced,
+        marking=marking, contact=params.la.get("contact")))
+    html_text = build_html(executed, Cover(
+        la_name=la_name, title=params.title, period=params.period, produced=f"{produced.day} {produced:%B %Y}",
+        marking=marking, contact=params.la.get("contact"), source_note=params.source_note,
+        data_notes=tuple(data_notes)))
+    leaks = external_links(html_text)
+    if leaks:
+        raise ReportRunError(f"report.html links outside itself (it must work offline): {leaks[:3]}")
+    (work / "report.html").write_text(html_text, encoding="utf-8")
+    write_pdf(html_text, work / "report.pdf", stamp=dt.datetime.combine(produced, dt.time()))
+
+
 def _describe(exc: Exception) -> str:
     """A one-line reason: for a notebook error, the Python error and the cell it came from."""
     if isinstance(exc, (ReportRunError, PdfEngineUnavailable)):
@@ -273,25 +295,9 @@ def run_report(params_path: str | Path, data_dir: str | Path | None = None, out_
             executed.append(_execute(spec, injected[spec.name], work / "notebooks" / spec.path.name,
                                      params.timeout))
         record.pop("failed_notebook")
-        step = "writing tables.xlsx"
-        tables = [item["table"] for item in read_registry(work) if item["kind"] == "table"]
-        la_name = params.la.get("name", "Local authority")
-        write_workbook(tables, work / "tables.xlsx", WorkbookInfo(
-            title=params.title, period=params.period, source=params.source_note, la_name=la_name,
-            produced=produced, marking=params.la.get("protective_marking", "OFFICIAL"),
-            contact=params.la.get("contact")))
-        step = "writing report.html"
-        html_text = build_html(executed, Cover(
-            la_name=la_name, title=params.title, period=params.period, produced=f"{produced.day} {produced:%B %Y}",
-            marking=params.la.get("protective_marking", "OFFICIAL"), contact=params.la.get("contact"),
-            source_note=params.source_note, data_notes=tuple(record["data_notes"])))
-        leaks = external_links(html_text)
-        if leaks:
-            raise ReportRunError(f"report.html links outside itself (it must work offline): {leaks[:3]}")
-        (work / "report.html").write_text(html_text, encoding="utf-8")
-        step = "writing report.pdf"
-        say(step)
-        write_pdf(html_text, work / "report.pdf", stamp=dt.datetime.combine(produced, dt.time()))
+        step = "writing tables.xlsx, report.html and report.pdf"
+        say("writing tables.xlsx, report.html and report.pdf")
+        write_outputs(work, params, executed, produced, record["data_notes"])
         shutil.rmtree(work / REGISTRY.parent, ignore_errors=True)
         record.update(status="complete", ended=dt.datetime.now(dt.timezone.utc).isoformat())
         mf.write_json(work / "manifest.json", record)
