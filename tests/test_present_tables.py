@@ -74,3 +74,9 @@ def test_linked_total_hidden_hides_it_and_all_its_shares():
                           ["Other", 0, "c", 18], ["Total", "c", "c", 98]]  # 45+26+9+18
     assert table.is_suppressed("Total", "count") and not table.is_suppressed("Medical", "count")
     assert table.value("Medical", "share") == "c"
+
+
+def test_hide_names_an_unknown_row():
+    with pytest.raises(KeyError, match="hide names row"):
+        prepare_table(reasons(), "r", "R", units={"count": "count", "share": "share"}, period="p", source="s",
+                      hide={"count": ["Totals"]})

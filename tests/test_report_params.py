@@ -42,3 +42,13 @@ def test_bad_parameters_are_clear_errors(tmp_path, data, message):
 def test_missing_file(tmp_path):
     with pytest.raises(ReportRunError, match="parameters file not found"):
         read_params(tmp_path / "nope.yaml")
+
+
+def test_two_notebooks_with_one_name_are_refused(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "nb.ipynb").write_text("{}")
+    (tmp_path / "b" / "nb.ipynb").write_text("{}")
+    with pytest.raises(ReportRunError, match="same file name"):
+        read_params(write(tmp_path / "p.yaml", {"report": "r", "title": "T", "period_end": "2026-01-31",
+                                                "notebooks": ["a/nb.ipynb", "b/nb.ipynb"]}))

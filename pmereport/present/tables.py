@@ -164,6 +164,9 @@ def prepare_table(frame: pd.DataFrame, name: str, title: str, *, units: Mapping[
     table = frame.reset_index(drop=True)
     if suppress:
         keys = list(table.iloc[:, 0])
+        unknown_rows = [label for labels_ in (hide or {}).values() for label in labels_ if label not in keys]
+        if unknown_rows:
+            raise KeyError(f"table {name!r}: hide names row(s) {unknown_rows} not in its first column")
         positions = {c: [keys.index(label) for label in labels_] for c, labels_ in (hide or {}).items()}
         table = suppress_table(table, count_columns, derived=derived, suppress_below=suppress_below,
                                lines=lines, hide=positions)
