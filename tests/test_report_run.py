@@ -106,6 +106,7 @@ def test_pdf_is_a4_with_page_numbers_and_no_code(runs):
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
         assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info)
+        assert re.search(r"Tagged:\s+yes", info)  # accessible (PDF/UA-1)
         pages = int(re.search(r"Pages:\s+(\d+)", info)[1])
     else:
         boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf.read_bytes())

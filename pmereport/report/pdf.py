@@ -19,6 +19,9 @@ FIX_PANGO = ("install Pango and a font: on Debian/Ubuntu `sudo apt-get install l
              "`conda install -c conda-forge weasyprint` (environment.yml does this)")
 
 
+PDF_VARIANT = "pdf/ua-1"  # tagged, accessible PDF (WeasyPrint >= 59)
+
+
 class PdfEngineUnavailable(RuntimeError):
     """WeasyPrint cannot be loaded (usually: Pango is missing). The HTML report is still written."""
 
@@ -56,12 +59,14 @@ def write_pdf(html_text: str, pdf_path: str | Path, stamp: dt.datetime | None = 
     """Render the report HTML (self-contained) to an A4 PDF at ``pdf_path``.
 
     ``stamp`` (default 2000-01-01) is the time written into embedded fonts, so identical HTML
-    gives identical PDF bytes.
+    gives identical PDF bytes. The PDF is tagged (PDF/UA-1: headings, tables and image alt text
+    are marked up for screen readers), as public-sector documents must be accessible.
     """
     weasyprint = _weasyprint()
     pdf_path = Path(pdf_path)
     with _source_date_epoch(stamp or dt.datetime(2000, 1, 1)):
-        weasyprint.HTML(string=html_text, base_url=str(pdf_path.parent)).write_pdf(str(pdf_path))
+        weasyprint.HTML(string=html_text, base_url=str(pdf_path.parent)).write_pdf(
+            str(pdf_path), pdf_variant=PDF_VARIANT)
     return pdf_path
 
 
