@@ -98,6 +98,10 @@ def test_two_runs_are_byte_identical(runs):
     names = ["report.html", "report.pdf", "tables.xlsx"] + [f"tables/{p.name}" for p in (first / "tables").iterdir()]
     for name in names:
         assert sha(first / name) == sha(second / name), name
+    # the executed notebooks differ only by the run folder they name (no times, no random ids)
+    notebooks = [(run / "notebooks" / "board.ipynb").read_text().replace(str(run), "RUN") for run in (first, second)]
+    assert notebooks[0] == notebooks[1]
+    assert "start_time" not in notebooks[0] and ".tmp" not in notebooks[0]
 
 
 def test_pdf_is_a4_with_page_numbers_and_no_code(runs):

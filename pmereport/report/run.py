@@ -12,6 +12,7 @@ All notebooks run from this one Python process (papermill; DESIGN.md section 3).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,13 +196,17 @@ def normalise_notebook(nb) -> None:
             cell.metadata.get("papermill", {}).pop(key, None)
 
 
-def _execute(spec: NotebookSpec, parameters: dict, output: Path, timeout: int):
+def _execute(spec: NotebookSpec, parameters: dict, output: Path, timeout: int, final_run_dir: Path):
+    """Run one notebook with papermill; save it normalised, naming the final run folder, not the
+    temporary one it ran in (so identical runs into one folder give identical notebooks)."""
     import papermill
 
     papermill.execute_notebook(str(spec.path), str(output), parameters=parameters, kernel_name="python3",
                                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
                                execution_timeout=timeout, start_timeout=120, cwd=str(spec.path.parent))
-    nb = nbformat.read(str(output), as_version=4)
+    text = output.read_text(encoding="utf-8")
+    temporary, final = (json.dumps(str(p))[1:-1] for p in (output.parents[1], final_run_dir))
+    nb = nbformat.reads(text.replace(temporary, final), as_version=4)
     normalise_notebook(nb)
     nbformat.write(nb, str(output))
     return nb
@@ -293,7 +298,7 @@ def run_report(params_path: str | Path, data_dir: str | Path | None = None, out_
             say(step)
             record["failed_notebook"] = spec.path.name
             executed.append(_execute(spec, injected[spec.name], work / "notebooks" / spec.path.name,
-                                     params.timeout))
+                                     params.timeout, out))
         record.pop("failed_notebook")
         step = "writing tables.xlsx, report.html and report.pdf"
         say("writing tables.xlsx, report.html and report.pdf")
