@@ -80,3 +80,10 @@ def test_hide_names_an_unknown_row():
     with pytest.raises(KeyError, match="hide names row"):
         prepare_table(reasons(), "r", "R", units={"count": "count", "share": "share"}, period="p", source="s",
                       hide={"count": ["Totals"]})
+
+
+def test_missing_counts_in_nullable_columns_are_x_and_do_not_break_suppression():
+    frame = pd.DataFrame({"area": ["A", "B", "C"], "n": pd.array([3, None, 10], dtype="Int64")})
+    table = prepare_table(frame, "t", "T", units={"n": "count"}, period="p", source="s")
+    # 3 -> c; the missing value cannot hide it, so 10 (the next smallest number) is hidden too.
+    assert [row[1] for row in table.rows] == ["c", "x", "c"]

@@ -41,10 +41,15 @@ SYMBOLS = {
 DEFAULT_SUPPRESS_BELOW = 5
 
 
+def _as_float(counts: pd.DataFrame) -> pd.DataFrame:
+    """Numbers as float (missing values and symbol text become NaN), whatever the input dtype."""
+    return counts.apply(pd.to_numeric, errors="coerce").astype(float)
+
+
 def primary_mask(counts: pd.DataFrame, suppress_below: int = DEFAULT_SUPPRESS_BELOW) -> pd.DataFrame:
     """True where a count is small enough to identify someone: 0 < count < ``suppress_below``."""
-    values = counts.apply(pd.to_numeric, errors="coerce")
-    return (values > 0) & (values < suppress_below)
+    values = _as_float(counts)
+    return (values > 0) & (values < suppress_below)  # NaN (missing, or a symbol already) is False
 
 
 LINES = ("both", "rows", "columns")
@@ -70,8 +75,8 @@ def secondary_mask(counts: pd.DataFrame, mask: pd.DataFrame, lines: str = "both"
     rows only: for a time series (one row per month, a total column) whose column sums mean
     nothing and are never published; ``"columns"`` likewise.
     """
-    values = counts.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    hidden = mask.to_numpy(dtype=bool).copy()
+    values = _as_float(counts).to_numpy()
+    hidden = mask.to_numpy(dtype=bool).copy()  # plain booleans: primary_mask never gives NA
     changed = True
     while changed:
         changed = False
