@@ -87,3 +87,10 @@ def test_missing_counts_in_nullable_columns_are_x_and_do_not_break_suppression()
     table = prepare_table(frame, "t", "T", units={"n": "count"}, period="p", source="s")
     # 3 -> c; the missing value cannot hide it, so 10 (the next smallest number) is hidden too.
     assert [row[1] for row in table.rows] == ["c", "x", "c"]
+
+
+def test_labels_dates_and_blanks_are_written_plainly():
+    frame = pd.DataFrame({"month_end": pd.to_datetime(["2026-09-30", None]),
+                          "district": pd.array(["North", None], dtype="string"), "n": [10, 12]})
+    table = prepare_table(frame, "t", "T", units={"n": "count"}, period="p", source="s")
+    assert table.rows == [["2026-09-30", "North", 10], ["", "", 12]]

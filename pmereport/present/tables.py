@@ -100,7 +100,7 @@ def _humanise(column: str) -> str:
 
 
 def _label_value(value):
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+    if pd.api.types.is_scalar(value) and pd.isna(value):  # None, NaN, NaT, pd.NA
         return ""
     if isinstance(value, (pd.Timestamp, dt.date)):
         return pd.Timestamp(value).strftime("%Y-%m-%d")
