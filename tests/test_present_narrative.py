@@ -1,7 +1,8 @@
 """Sentences from published tables never print a suppressed count."""
 import pandas as pd
 
-from pmereport.present.narrative import NOT_SHOWN, caseload_summary, change_text, count_text, trend_summary
+from pmereport.present.narrative import (NOT_SHOWN, caseload_summary, change_text, count_text, position_at,
+                                         trend_summary)
 from pmereport.present.tables import prepare_table
 
 
@@ -45,3 +46,8 @@ def test_caseload_summary_hides_suppressed_counts():
                     "number of PME cases. Numbers not disclosed are suppressed to protect the children concerned "
                     "(see the count rules).")
     assert text.count(NOT_SHOWN) == 2
+
+
+def test_position_at():
+    assert position_at("2026-10-31") == "Position at 31 October 2026"
+    assert position_at("2027-01-05") == "Position at 5 January 2027"  # no leading zero

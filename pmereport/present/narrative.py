@@ -36,7 +36,12 @@ def change_text(current, previous) -> str | None:
 
 def _day(value) -> str:
     day = pd.Timestamp(value)
-    return f"{day.day} {day:%B %Y}"
+    return f"{day.day} {day:%B %Y}"  # "%-d" is not portable (Windows)
+
+
+def position_at(period_end) -> str:
+    """The period line of every table and of the cover: 'Position at 31 October 2026'."""
+    return f"Position at {_day(period_end)}"
 
 
 def caseload_summary(caseload: PublishedTable) -> str:
@@ -68,4 +73,4 @@ def trend_summary(by_month: PublishedTable, column: str = "total", noun: str = "
     return sentence + (": " + ", and ".join(parts) if parts else "") + "."
 
 
-__all__ = ["count_text", "change_text", "caseload_summary", "trend_summary", "NOT_SHOWN"]
+__all__ = ["count_text", "change_text", "caseload_summary", "trend_summary", "position_at", "NOT_SHOWN"]

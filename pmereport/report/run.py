@@ -23,6 +23,7 @@ import yaml
 
 from ..contract.dataset import Dataset, load
 from ..contract.extracts import EXTRACTS
+from ..present.narrative import position_at
 from . import manifest as mf
 from .excel import WorkbookInfo, write_workbook
 from .html import Cover, build_html, external_links
@@ -66,7 +67,7 @@ class ReportParams:
 
     @property
     def period(self) -> str:
-        return self.period_label or f"Position at {self.period_end.day} {self.period_end:%B %Y}"
+        return self.period_label or position_at(self.period_end)
 
     def as_dict(self) -> dict:
         return {"params_file": str(self.path), "report": self.report, "title": self.title,
