@@ -68,6 +68,7 @@ def cmd_run(args) -> int:
 
 def cmd_demo(args) -> int:
     from .report import run_report
+    from .report.run import read_params
     from .synth import generate
 
     out = Path(args.out)
@@ -76,8 +77,9 @@ def cmd_demo(args) -> int:
     _say(f"[1/2] generating synthetic '{args.size}' county data (seed {DEMO_SEED}) in {data_dir}")
     generate(data_dir, seed=DEMO_SEED, size=args.size, progress=_say)
     _say(f"[2/2] running the board pack ({_parameters_dir() / DEMO_PARAMS})")
-    run_dir = run_report(_parameters_dir() / DEMO_PARAMS, data_dir=data_dir, out_dir=args.run_out,
-                         progress=_say)
+    params = read_params(_parameters_dir() / DEMO_PARAMS)
+    run_out = args.run_out or out / f"{params.report}-{params.period_end.isoformat()}"
+    run_dir = run_report(params.path, data_dir=data_dir, out_dir=run_out, progress=_say)
     _say(f"demo finished in {time.perf_counter() - start:.1f} s")
     _say(f"board paper: {Path(run_dir) / 'report.pdf'}")
     return 0
