@@ -4,6 +4,7 @@
     pmereport synth --out DIR [--seed N] [--size small|county|large]
     pmereport validate DATA_DIR [--issues FILE.csv]  exit 1 if any extract fails its contract
     pmereport run PARAMS.yaml [--data DIR] [--out DIR]
+    pmereport verify RUN_DIR                          re-run from the manifest; exit 0 only if identical
     pmereport doctor                                  check the kernel, PDF engine and fonts
 """
 from __future__ import annotations
@@ -85,6 +86,14 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_verify(args) -> int:
+    from .report.verify import verify_run
+
+    result = verify_run(args.run_dir, progress=_say)
+    print(result.summary())
+    return 0 if result.ok else 1
+
+
 def cmd_doctor(args) -> int:
     from .report.pdf import doctor
 
@@ -121,6 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=None, help="data folder (overrides the parameters file)")
     p.add_argument("--out", default=None, help="run folder (default outputs/<report>-<period>)")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("verify", help="re-run a report from its manifest; exit 0 only if outputs are identical")
+    p.add_argument("run_dir")
+    p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("doctor", help="check the Jupyter kernel, PDF engine and fonts")
     p.set_defaults(func=cmd_doctor)

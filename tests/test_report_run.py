@@ -190,3 +190,40 @@ def test_missing_pdf_engine_fails_clearly_and_keeps_the_html(tmp_path, monkeypat
     monkeypatch.undo()
     run_report(params, out_dir=out, produced=DAY)
     assert (out / "report.pdf").is_file() and not failed.exists()
+
+
+def test_verify_reproduces_a_run_and_catches_a_one_byte_input_change(runs, tmp_path):
+    from pmereport.cli import main
+    from pmereport.report.verify import verify_run
+
+    data, first, _ = runs
+    result = verify_run(first)
+    assert result.ok, result.summary()
+    assert result.compared >= 5  # report.html, report.pdf, tables.xlsx and the three tables
+    # change one byte of one input (a copy of the run, so the shared fixture stays intact)
+    copy_data = tmp_path / "data"
+    shutil.copytree(data, copy_data)
+    run_copy = tmp_path / "run"
+    shutil.copytree(first, run_copy)
+    manifest = json.loads((run_copy / "manifest.json").read_text())
+    for extract in manifest["inputs"]:
+        for f in extract["files"]:
+            f["path"] = f["path"].replace(str(data), str(copy_data))
+    (run_copy / "manifest.json").write_text(json.dumps(manifest))
+    schools = copy_data / "schools.csv"
+    text = schools.read_bytes()
+    schools.write_bytes(text[:-2] + bytes([text[-2] ^ 1]) + text[-1:])
+    assert main(["verify", str(run_copy)]) == 1
+    assert "schools.csv (sha256 differs" in verify_run(run_copy).summary()
+
+
+def test_verify_catches_a_changed_output(runs, tmp_path):
+    from pmereport.report.verify import verify_run
+
+    _, first, _ = runs
+    run_copy = tmp_path / "run"
+    shutil.copytree(first, run_copy)
+    csv = run_copy / "tables" / "caseload.csv"
+    csv.write_text(csv.read_text() + "\n")
+    result = verify_run(run_copy)
+    assert not result.ok and result.different == ["tables/caseload.csv"]
