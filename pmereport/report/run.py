@@ -27,6 +27,7 @@ from ..present.narrative import position_at
 from . import manifest as mf
 from .excel import WorkbookInfo, write_workbook
 from .html import Cover, build_html, external_links
+from .kernel import kernel_manager
 from .pdf import PdfEngineUnavailable, write_pdf
 from .publish import REGISTRY, read_registry
 
@@ -202,9 +203,11 @@ def _execute(spec: NotebookSpec, parameters: dict, output: Path, timeout: int, f
     temporary one it ran in (so identical runs into one folder give identical notebooks)."""
     import papermill
 
-    papermill.execute_notebook(str(spec.path), str(output), parameters=parameters, kernel_name="python3",
-                               progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                               execution_timeout=timeout, start_timeout=120, cwd=str(spec.path.parent))
+    with kernel_manager(output.with_suffix(".kernel.log")) as km:
+        papermill.execute_notebook(str(spec.path), str(output), parameters=parameters, kernel_name="python3",
+                                   progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                                   execution_timeout=timeout, start_timeout=120, cwd=str(spec.path.parent),
+                                   km=km)
     text = output.read_text(encoding="utf-8")
     temporary, final = (json.dumps(str(p))[1:-1] for p in (output.parents[1], final_run_dir))
     nb = nbformat.reads(text.replace(temporary, final), as_version=4)
