@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +22,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from ..io.xlsx import reproducible_xlsx
 from ..present.suppression import SYMBOLS
 from ..present.tables import PublishedTable, display_value
 
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 LINK = Font(color="0563C1", underline="single")
@@ -156,24 +155,6 @@ def _table_sheet(wb: Workbook, table: PublishedTable, name: str) -> None:
         ws.column_dimensions[get_column_letter(c)].width = max(10, longest + 2)
 
 
-def _deterministic_zip(data: bytes, stamp: dt.datetime) -> bytes:
-    """Same entries, fixed zip timestamps, and the core properties' dates set to ``stamp``."""
-    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                text = content.decode("utf-8")
-                text = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)", rf"\g<1>{iso}\g<3>", text)
-                content = text.encode("utf-8")
-            info = zipfile.ZipInfo(item.filename, date_time=ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            target.writestr(info, content)
-    return out.getvalue()
-
-
 def write_workbook(tables: list[PublishedTable], path: str | Path, info: WorkbookInfo) -> Path:
     """Write tables.xlsx: Cover, Contents, Notes, then one sheet per table."""
     names = sheet_names(tables)
@@ -190,5 +171,5 @@ def write_workbook(tables: list[PublishedTable], path: str | Path, info: Workboo
     buffer = io.BytesIO()
     wb.save(buffer)
     path = Path(path)
-    path.write_bytes(_deterministic_zip(buffer.getvalue(), stamp))
+    path.write_bytes(reproducible_xlsx(buffer.getvalue(), stamp))
     return path

@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import re
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +16,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from ..contract.extracts import EXTRACTS
+from ..io.xlsx import reproducible_xlsx
 
 
 def _in_contract_order(df: pd.DataFrame, extract: str) -> pd.DataFrame:
@@ -63,25 +62,8 @@ def write_xlsx(df: pd.DataFrame, path: Path, extract: str, stamp: dt.date, sheet
     wb.properties.creator = "pmereport.synth"
     buffer = io.BytesIO()
     wb.save(buffer)
-    path.write_bytes(_normalise_zip(buffer.getvalue(), fixed))
+    path.write_bytes(reproducible_xlsx(buffer.getvalue(), fixed, entry_date=fixed.timetuple()[:6]))
     return len(df)
-
-
-def _normalise_zip(data: bytes, fixed: dt.datetime) -> bytes:
-    """Re-pack an xlsx with every entry dated ``fixed`` and the core properties' times fixed."""
-    iso = fixed.strftime("%Y-%m-%dT%H:%M:%SZ")
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
-                                 lambda m: m.group(1) + iso.encode() + m.group(3), content)
-            entry = zipfile.ZipInfo(info.filename, date_time=fixed.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            dst.writestr(entry, content)
-    return out.getvalue()
 
 
 def sha256(path: Path) -> str:
