@@ -36,6 +36,7 @@ UNITS = {
     "rate_per_100": Unit("rate_per_100", "per 100 pupils", 2),  # DfE exclusion rates: 2 dp
     "hours": Unit("hours", "hours", 1),
     "days": Unit("days", "school days", 1),
+    "calendar_days": Unit("calendar_days", "calendar days", 0),
     "weeks": Unit("weeks", "weeks", 1),
     "number": Unit("number", "number", 1),
 }
