@@ -7,9 +7,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..metrics.reasons import headline
-from .narrative import NOT_SHOWN, change_text, count_text
+from .narrative import change_text, count_text
 from .rounding import format_number
-from .suppression import is_symbol
+from .suppression import SUPPRESSED, is_symbol
 from .tables import TOTAL_LABEL, PublishedTable
 
 
@@ -25,7 +25,7 @@ def headline_sentences(headlines: PublishedTable, comparison: str) -> str:
     parts = []
     for measure, value in current.items():
         if is_symbol(value):
-            parts.append(f"{measure}: {NOT_SHOWN}.")
+            parts.append(f"{measure}: not shown (a small number).")
             continue
         change = change_text(value, previous[measure])
         versus = f", {change} on {comparison}" if change else ""
@@ -34,16 +34,20 @@ def headline_sentences(headlines: PublishedTable, comparison: str) -> str:
 
 
 def reason_headline(published: PublishedTable, raw: pd.DataFrame, noun: str, top: int = 3) -> str:
-    """``reasons.headline`` of ``raw`` (a ``breakdown`` frame) if every count it would print is
-    shown in ``published`` (the same breakdown as published, with a Total row), else a sentence
-    that gives the shares only where they are shown."""
+    """``reasons.headline`` of ``raw`` (a ``breakdown`` frame) for as many of its ``top`` reasons
+    as ``published`` (the same breakdown as published, with a Total row) shows the counts of, the
+    largest first; if the largest or the total is hidden, a sentence that quotes no number."""
     counts = _values(published, "count")
     ranked = raw.sort_values("count", ascending=False, kind="stable").head(top)
-    needed = [TOTAL_LABEL, *ranked["label"]]
-    if all(not is_symbol(counts.get(label, "c")) for label in needed):
-        return headline(raw, top=top, noun=noun)
-    return (f"The largest reasons among {noun} are not quoted here because some of the counts are "
-            "suppressed to protect the children concerned; see the table.")
+    shown = 0
+    for label in ranked["label"]:
+        if is_symbol(counts.get(label, SUPPRESSED)):
+            break
+        shown += 1
+    if shown and not is_symbol(counts.get(TOTAL_LABEL, SUPPRESSED)):
+        return headline(raw, top=shown, noun=noun)
+    return (f"The largest reasons among {noun} are not quoted here because their counts are "
+            "suppressed to protect the children concerned.")
 
 
 def change_test_sentence(chi2_p_value: float, comparison: str, alpha: float = 0.05) -> str:
