@@ -73,8 +73,8 @@ def thin_x_labels(fig, every: int = 3):
     """Keep every ``every``-th x tick label (counting back from the last, so the latest month is
     always labelled) and hide the others: a 24-month axis stays readable. Returns ``fig``."""
     ax = fig.axes[0]
-    labels = ax.get_xticklabels()
-    last = len(labels) - 1
-    for i, label in enumerate(labels):
-        label.set_visible((last - i) % every == 0)
+    ticks = ax.xaxis.get_major_ticks()
+    last = len(ticks) - 1
+    for i, tick in enumerate(ticks):
+        tick.label1.set_visible((last - i) % every == 0)
     return fig
