@@ -64,12 +64,13 @@ def test_characteristic_without_code_list_is_largest_first():
 def test_reason_by_key_stage():
     frame = cases()
     open_pme = frame[frame["case_id"].isin(["A", "D", "F"])]
-    table = monthly.reason_by(open_pme, "key_stage").set_index("key_stage")
+    table = monthly.reason_by(open_pme, "key_stage").set_index("reason")
     # A: MED -> medical, Year 7 = KS3; D: MHN -> medical, Year 10 = KS4; F: GRT, Reception = EYFS
-    assert table.loc["KS3", "MEDICAL"] == 1 and table.loc["KS4", "MEDICAL"] == 1
-    assert table.loc["EYFS", "GRT"] == 1
-    assert table["total"].tolist() == [1, 0, 0, 1, 1]  # EYFS, KS1, KS2, KS3, KS4
-    assert table.loc["KS3", "label"] == "Key stage 3"
+    assert list(table.columns) == ["label", "EYFS", "KS1", "KS2", "KS3", "KS4", "total"]
+    assert table.loc["MEDICAL", ["EYFS", "KS1", "KS2", "KS3", "KS4", "total"]].tolist() == [0, 0, 0, 1, 1, 2]
+    assert table.loc["GRT", ["EYFS", "total"]].tolist() == [1, 1]
+    assert table["total"].tolist() == [2, 0, 1, 0, 0]  # MEDICAL, BEHAVIOURAL, GRT, SEND_UNMET, OTHER
+    assert table.loc["MEDICAL", "label"] == "Medical needs, including SEMH"
 
 
 def test_duration_bands_by_case_type():

@@ -105,8 +105,8 @@ def test_september_note():
     table = prepare_table(frame, "f", "F", units={"CME_referrals": "count"}, period="p", source="s", lines="rows")
     # other months: (10 + 20) / 2 = 15.0
     assert september_note(table, "CME_referrals", "new CME referrals") == (
-        "In September 2026 there were 30 new CME referrals, against an average of 15.0 a month in the other "
-        "months shown.")
+        "In September 2026 there were 30 new CME referrals, against an average of 15.0 a month in the months "
+        "shown outside September.")
 
 
 def test_thin_x_labels_keeps_the_latest_month():
@@ -130,7 +130,9 @@ def test_ph_statement():
     failed = held.assign(covariate=["sen_status=E"], p_value=[0.01], ph_rejected=[True])
     text = ph_statement(failed, strata=["case_type"])
     assert text.startswith("The model is stratified by case type")
-    assert "does not hold for SEN status" in text
+    assert "does not hold for SEN status " in text
+    two = pd.concat([failed, failed.assign(covariate=["key_stage=KS1"])])
+    assert "does not hold for SEN status and key stage " in ph_statement(two)
 
 
 def test_km_sentence():

@@ -80,18 +80,17 @@ def characteristic_by_case_type(cases: pd.DataFrame, on, by: str) -> pd.DataFram
 
 
 def reason_by(cohort: pd.DataFrame, columns: str = "key_stage") -> pd.DataFrame:
-    """``reasons.cross_tab`` made wide: one row per value of ``columns`` (e.g. key stage, with its
-    label), one count column per reason category (code-list order) and ``total``.
-    Columns: columns, label, <reason codes...>, total."""
+    """``reasons.cross_tab`` made wide: one row per reason category (code-list order, with its
+    label), one count column per value of ``columns`` (e.g. key stage codes, in code-list order)
+    and ``total``. Columns: reason, label, <values of columns...>, total."""
     tidy = cross_tab(cohort, rows="reason", columns=columns)
-    wide = tidy.pivot(index=columns, columns="reason", values="count")
-    reasons = [r for r in CATEGORY_LABELS["reason"] if r in wide.columns]
-    wide = wide[reasons].reindex(tidy[columns].drop_duplicates()).astype(int)
+    wide = tidy.pivot(index="reason", columns=columns, values="count")
+    wide = wide.reindex(index=list(CATEGORY_LABELS["reason"]), columns=tidy[columns].drop_duplicates()).astype(int)
+    values = list(wide.columns)
     wide.columns.name = None
-    labels = CATEGORY_LABELS.get(columns) or {}
     out = wide.reset_index()
-    out.insert(1, "label", out[columns].map(lambda v: labels.get(v, v)))
-    out["total"] = out[reasons].sum(axis=1)
+    out.insert(1, "label", out["reason"].map(CATEGORY_LABELS["reason"]))
+    out["total"] = out[values].sum(axis=1)
     return out
 
 

@@ -111,4 +111,4 @@ def september_note(flows: PublishedTable, column: str, noun: str) -> str:
     mean = sum(others) / len(others)
     label = pd.Timestamp(month).strftime("%B %Y")
     return (f"In {label} there were {format_number(value)} {noun}, against an average of "
-            f"{format_number(mean, 1)} a month in the other months shown.")
+            f"{format_number(mean, 1)} a month in the months shown outside September.")

@@ -40,6 +40,7 @@ def reengagement_chart(km: pd.DataFrame, labels: Mapping[str, str] | None = None
         ax.fill_between(weeks, (1 - part["ci_upper"]) * 100, (1 - part["ci_lower"]) * 100, step="post",
                         color=colour, alpha=0.2, linewidth=0)
     ax.set_xlim(0, max_weeks)
+    ax.set_xticks([w for w in (0, 4, 12, 26, 39, 52, 78, 104) if w <= max_weeks])
     ax.set_ylim(0, 100)
     for week in (4, 12, 26):
         ax.axvline(week, color="#999999", linewidth=0.8, linestyle=":")
@@ -69,12 +70,17 @@ def hazard_ratio_table(hazard_ratios: pd.DataFrame, references: Mapping[str, str
     return pd.DataFrame(rows)
 
 
+def _in_sentence(name: str) -> str:
+    """'Key stage' -> 'key stage' inside a sentence; acronyms ('SEN status') stay as they are."""
+    return name if name.split(" ")[0].isupper() else name[:1].lower() + name[1:]
+
+
 def ph_statement(ph_test: pd.DataFrame, strata: list[str] | None = None, alpha: float = 0.05) -> str:
     """Whether the proportional-hazards assumption holds, in plain words, from
     ``CoxResult.ph_test`` (Schoenfeld residual test per covariate)."""
     stratified = ""
     if strata:
-        names = " and ".join(CHARACTERISTICS.get(s, s).lower() for s in strata)
+        names = " and ".join(_in_sentence(CHARACTERISTICS.get(s, s)) for s in strata)
         stratified = (f"The model is stratified by {names} (each has its own baseline rate of "
                       "re-engagement and no hazard ratio), because re-engagement by "
                       f"{names} does not keep a constant ratio over time. ")
@@ -83,7 +89,7 @@ def ph_statement(ph_test: pd.DataFrame, strata: list[str] | None = None, alpha: 
         return (stratified + "The proportional-hazards assumption holds for every characteristic in the "
                 f"model (Schoenfeld residual test, no p-value below {alpha:g}), so each hazard ratio can "
                 "be read as a constant ratio over the life of a case.")
-    names = sorted({CHARACTERISTICS.get(_split_covariate(c)[0], c) for c in failed["covariate"]})
+    names = sorted({_in_sentence(CHARACTERISTICS.get(_split_covariate(c)[0], c)) for c in failed["covariate"]})
     listing = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
     return (stratified + f"The proportional-hazards assumption does not hold for {listing} "
             f"(Schoenfeld residual test, p below {alpha:g}): the effect changes over the life of a case, "
