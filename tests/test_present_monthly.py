@@ -133,6 +133,12 @@ def test_ph_statement():
     assert "does not hold for SEN status " in text
     two = pd.concat([failed, failed.assign(covariate=["key_stage=KS1"])])
     assert "does not hold for SEN status and key stage " in ph_statement(two)
+    case_type_test = pd.DataFrame({"covariate": ["case_type=CME"], "test_statistic": [30.0], "p_value": [0.0002],
+                                   "ph_rejected": [True]})
+    assert ("Entered as a characteristic, case type fails the proportional-hazards test (p < 0.001)"
+            in ph_statement(held, strata=["case_type"], strata_ph_test=case_type_test))
+    assert "would pass the proportional-hazards test (p = 0.400)" in ph_statement(
+        held, strata=["case_type"], strata_ph_test=case_type_test.assign(p_value=[0.4]))
 
 
 def test_km_sentence():

@@ -75,15 +75,27 @@ def _in_sentence(name: str) -> str:
     return name if name.split(" ")[0].isupper() else name[:1].lower() + name[1:]
 
 
-def ph_statement(ph_test: pd.DataFrame, strata: list[str] | None = None, alpha: float = 0.05) -> str:
+def _p_text(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {format_number(p, 3)}"
+
+
+def ph_statement(ph_test: pd.DataFrame, strata: list[str] | None = None, alpha: float = 0.05,
+                 strata_ph_test: pd.DataFrame | None = None) -> str:
     """Whether the proportional-hazards assumption holds, in plain words, from
-    ``CoxResult.ph_test`` (Schoenfeld residual test per covariate)."""
+    ``CoxResult.ph_test`` (Schoenfeld residual test per covariate). ``strata_ph_test`` is the
+    test of a model with the ``strata`` as covariates instead: it says why they are strata."""
     stratified = ""
     if strata:
         names = " and ".join(_in_sentence(CHARACTERISTICS.get(s, s)) for s in strata)
-        stratified = (f"The model is stratified by {names} (each has its own baseline rate of "
-                      "re-engagement and no hazard ratio), because re-engagement by "
-                      f"{names} does not keep a constant ratio over time. ")
+        stratified = (f"The model is stratified by {names}: each has its own baseline rate of re-engagement "
+                      "and no hazard ratio. ")
+        if strata_ph_test is not None:
+            worst = float(strata_ph_test["p_value"].min())
+            stratified += (f"Entered as a characteristic, {names} fails the proportional-hazards test "
+                           f"({_p_text(worst)}): its effect changes over the life of a case. "
+                           if worst < alpha else
+                           f"Entered as a characteristic, {names} would pass the proportional-hazards test "
+                           f"({_p_text(worst)}), so stratifying by it is a cautious choice. ")
     failed = ph_test[ph_test["ph_rejected"]]
     if failed.empty:
         return (stratified + "The proportional-hazards assumption holds for every characteristic in the "
@@ -93,7 +105,7 @@ def ph_statement(ph_test: pd.DataFrame, strata: list[str] | None = None, alpha: 
     listing = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
     return (stratified + f"The proportional-hazards assumption does not hold for {listing} "
             f"(Schoenfeld residual test, p below {alpha:g}): the effect changes over the life of a case, "
-            "so read that hazard ratio as an average over time, not a constant.")
+            "so read those hazard ratios as averages over time, not constants.")
 
 
 def km_sentence(summary: pd.DataFrame, labels: Mapping[str, str] | None = None) -> str:
