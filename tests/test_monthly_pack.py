@@ -45,7 +45,7 @@ EXPECTED_TABLES = {
     "pme_reasons": ["label", "count", "share_percent", "ci_lower_percent", "ci_upper_percent"],
     "pme_reasons_change": ["label", "count_previous", "share_previous_percent", "count_current",
                            "share_current_percent", "change_points", "p_value"],
-    "pme_reason_by_key_stage": ["label", "MEDICAL", "BEHAVIOURAL", "GRT", "SEND_UNMET", "OTHER", "total"],
+    "pme_reason_by_key_stage": ["label", "EYFS", "KS1", "KS2", "KS3", "KS4", "total"],
     "stage_durations": ["label", "cases", "completed", "ongoing", "median_days", "q1_days", "q3_days"],
     "open_duration_bands": ["band", "CME", "PME", "total"],
     "reengagement_summary": ["group", "cases", "events", "median_days", "median_ci_lower", "median_ci_upper",
