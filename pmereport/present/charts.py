@@ -67,3 +67,14 @@ def bar_chart(table: pd.DataFrame, category: str, value: str, *, xlabel: str, yl
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     return fig
+
+
+def thin_x_labels(fig, every: int = 3):
+    """Keep every ``every``-th x tick label (counting back from the last, so the latest month is
+    always labelled) and hide the others: a 24-month axis stays readable. Returns ``fig``."""
+    ax = fig.axes[0]
+    ticks = ax.xaxis.get_major_ticks()
+    last = len(ticks) - 1
+    for i, tick in enumerate(ticks):
+        tick.label1.set_visible((last - i) % every == 0)
+    return fig

@@ -36,6 +36,11 @@ UNITS = {
     "rate_per_100": Unit("rate_per_100", "per 100 pupils", 2),  # DfE exclusion rates: 2 dp
     "hours": Unit("hours", "hours", 1),
     "days": Unit("days", "school days", 1),
+    "calendar_days": Unit("calendar_days", "calendar days", 0),
+    "rate_per_1000": Unit("rate_per_1000", "per 1,000 pupils", 1),
+    "ratio": Unit("ratio", "ratio", 2),  # relative rates, hazard ratios
+    "points": Unit("points", "percentage points", 1),  # a change in a percentage
+    "p_value": Unit("p_value", "probability", 3),
     "weeks": Unit("weeks", "weeks", 1),
     "number": Unit("number", "number", 1),
 }
