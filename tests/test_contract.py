@@ -131,3 +131,19 @@ def test_blank_required_value_is_reported():
     raw = raw.replace({"": None})
     result = validate_frame(raw, EXTRACTS["schools"], ["s.csv"])
     assert _issues(result) == {(2, "school_name", "FIELD_REQUIRED")}
+
+
+def test_validated_data_is_shared_through_the_run_cache(tiny, tmp_path):
+    from pmereport.contract.dataset import save_cache
+
+    first = load(tiny)
+    save_cache(first, tmp_path / "cache")
+    cached = load(tiny, cache_dir=tmp_path / "cache")
+    for name in first.results:
+        pd.testing.assert_frame_equal(getattr(cached, name), getattr(first, name))
+        assert cached.results[name].rows_read == first.results[name].rows_read
+    assert cached.quality() == first.quality()
+    # a changed input is validated afresh, not served stale from the cache
+    (tiny / "schools.csv").write_text((tiny / "schools.csv").read_text().replace("PRI", "NURSERY", 1))
+    fresh = load(tiny, cache_dir=tmp_path / "cache")
+    assert fresh.results["schools"].rows_rejected == 1

@@ -20,22 +20,26 @@ class LoggedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernel writes stderr to ``log_path``."""
 
     log_path: Path | None = None
+    extra_env: dict[str, str] = {}
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
+        kw["env"] = {**(kw.get("env") or os.environ), **self.extra_env}
         if self.log_path is not None:
             kw["stderr"] = open(self.log_path, "ab")  # noqa: SIM115 - the kernel process owns it
         return await super()._async_launch_kernel(kernel_cmd, **kw)
 
 
 @contextlib.contextmanager
-def kernel_manager(log_path: Path, kernel_name: str = "python3"):
-    """A kernel manager for one notebook run; removes its socket folder, and an empty log, after."""
+def kernel_manager(log_path: Path, kernel_name: str = "python3", env: dict[str, str] | None = None):
+    """A kernel manager for one notebook run (``env``: extra environment variables for the kernel);
+    removes its socket folder, and an empty log, after."""
     sockets = Path(tempfile.mkdtemp(prefix="pmereport-kernel-"))
     if os.name == "posix":
         km = LoggedKernelManager(kernel_name=kernel_name, transport="ipc", ip=str(sockets / "kernel"))
     else:
         km = LoggedKernelManager(kernel_name=kernel_name)
     km.log_path = log_path
+    km.extra_env = dict(env or {})
     try:
         yield km
     finally:

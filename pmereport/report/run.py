@@ -21,7 +21,7 @@ from typing import Callable
 import nbformat
 import yaml
 
-from ..contract.dataset import Dataset, load
+from ..contract.dataset import CACHE_ENV, Dataset, load, save_cache
 from ..contract.extracts import EXTRACTS
 from ..present.narrative import position_at
 from . import manifest as mf
@@ -35,6 +35,7 @@ REQUIRED_NOTEBOOK_PARAMETERS = ("data_dir", "period_end", "run_dir")
 OPTIONAL_NOTEBOOK_PARAMETERS = ("la", "suppress_below")
 DEFAULT_TIMEOUT = 600  # seconds per cell
 DEFAULT_MAX_REJECTED_SHARE = 0.05
+DATASET_CACHE = ".dataset"  # validated extracts (Parquet) shared with the notebooks; removed at the end
 
 
 class ReportRunError(RuntimeError):
@@ -203,7 +204,8 @@ def _execute(spec: NotebookSpec, parameters: dict, output: Path, timeout: int, f
     temporary one it ran in (so identical runs into one folder give identical notebooks)."""
     import papermill
 
-    with kernel_manager(output.with_suffix(".kernel.log")) as km:
+    cache = {CACHE_ENV: str(output.parents[1] / DATASET_CACHE)}
+    with kernel_manager(output.with_suffix(".kernel.log"), env=cache) as km:
         papermill.execute_notebook(str(spec.path), str(output), parameters=parameters, kernel_name="python3",
                                    progress_bar=False, log_output=False, request_save_on_cell_execute=False,
                                    execution_timeout=timeout, start_timeout=120, cwd=str(spec.path.parent),
@@ -290,6 +292,7 @@ def run_report(params_path: str | Path, data_dir: str | Path | None = None, out_
         step = "validating the data folder"
         say(f"validating {data}")
         ds = load(data)
+        save_cache(ds, work / DATASET_CACHE)  # the notebooks reuse it instead of validating again
         record["inputs"] = mf.inputs(ds.results)
         mf.write_json(work / "quality.json", quality_report(ds))
         max_share = float(params.la.get("max_rejected_share", DEFAULT_MAX_REJECTED_SHARE))
@@ -308,6 +311,7 @@ def run_report(params_path: str | Path, data_dir: str | Path | None = None, out_
         say("writing tables.xlsx, report.html and report.pdf")
         write_outputs(work, params, executed, produced, record["data_notes"])
         shutil.rmtree(work / REGISTRY.parent, ignore_errors=True)
+        shutil.rmtree(work / DATASET_CACHE, ignore_errors=True)
         record.update(status="complete", ended=dt.datetime.now(dt.timezone.utc).isoformat())
         mf.write_json(work / "manifest.json", record)
         _replace(work, out)
