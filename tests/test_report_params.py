@@ -52,3 +52,12 @@ def test_two_notebooks_with_one_name_are_refused(tmp_path):
     with pytest.raises(ReportRunError, match="same file name"):
         read_params(write(tmp_path / "p.yaml", {"report": "r", "title": "T", "period_end": "2026-01-31",
                                                 "notebooks": ["a/nb.ipynb", "b/nb.ipynb"]}))
+
+
+def test_a_report_can_raise_the_protective_marking(tmp_path):
+    from pathlib import Path
+    monthly = read_params(Path(__file__).parent.parent / "parameters" / "monthly.yaml")
+    board = read_params(Path(__file__).parent.parent / "parameters" / "board.yaml")
+    assert monthly.la["protective_marking"] == "OFFICIAL-SENSITIVE"  # internal pack
+    assert board.la["protective_marking"] == "OFFICIAL"  # the LA default (la.yaml)
+    assert monthly.la["name"] == board.la["name"]

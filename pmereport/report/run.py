@@ -109,6 +109,8 @@ def read_params(params_path: str | Path) -> ReportParams:
     la = data.get("la") or {}
     if isinstance(la, str):
         la = _load_yaml(_resolve(path.parent, la))
+    if data.get("protective_marking"):  # a report may be marked higher than the LA's default
+        la = {**la, "protective_marking": str(data["protective_marking"])}
     notebooks = []
     for i, item in enumerate(data["notebooks"] or []):
         item = {"path": item} if isinstance(item, str) else dict(item)
