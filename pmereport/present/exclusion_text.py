@@ -1,0 +1,136 @@
+"""Sentences for the exclusions section, written from published tables and fitted models.
+
+Counts and rates come from ``PublishedTable`` rows (already suppressed and rounded), so a sentence
+cannot print what its table hides. Model sentences (which model and why, the yearly trend, the
+funnel's overdispersion) come from the fit itself, so they change when the data do.
+"""
+from __future__ import annotations
+
+from ..models.funnel import FunnelResult
+from ..models.trends import TrendFit, rate_ratios
+from .narrative import count_text
+from .rounding import format_number, round_half_up
+from .suppression import is_symbol
+from .tables import PublishedTable
+
+
+def _p_text(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {round_half_up(p, 3):.3f}"
+
+
+def model_choice_sentence(fit: TrendFit, what: str = "termly suspension counts") -> str:
+    """Which model the overdispersion test chose, and why, in words."""
+    test = fit.overdispersion
+    spread = (f"The {what} vary more than a Poisson model allows" if test.overdispersed
+              else f"The {what} vary no more than a Poisson model allows")
+    evidence = (f"(Pearson dispersion {test.pearson_dispersion:.2f}, where 1 means Poisson variation; "
+                f"Cameron-Trivedi test {_p_text(test.p_value)})")
+    if "chosen by the analyst" in fit.reason:
+        return f"{spread} {evidence}; the {fit.family} model was chosen by the analyst."
+    if test.overdispersed:
+        return (f"{spread} {evidence}, so a negative binomial model was used (dispersion alpha = "
+                f"{fit.alpha:.3g}); its forecast intervals are wider than a Poisson model's would be.")
+    return f"{spread} {evidence}, so a Poisson model was used."
+
+
+def yearly_trend_sentence(fit: TrendFit, what: str = "the suspension rate") -> str:
+    """The fitted yearly trend as a percentage change a year with its 95% confidence interval."""
+    row = rate_ratios(fit).set_index("term").loc["trend (per year)"]
+    change = 100 * (row["rate_ratio"] - 1)
+    low, high = 100 * (row["lower"] - 1), 100 * (row["upper"] - 1)
+    direction = "rose" if change > 0 else "fell"
+    clear = not (row["lower"] <= 1 <= row["upper"])
+    verdict = ("a clear trend" if clear else "not clearly different from no change")
+    season = " after allowing for the usual differences between terms" if fit.spec.get("season") else ""
+    return (f"Over the period modelled, {what} {direction} by about {format_number(abs(change), 1)}% a year"
+            f"{season} (95% confidence interval {format_number(low, 1)}% to {format_number(high, 1)}%): "
+            f"{verdict}.")
+
+
+def annual_summary(table: PublishedTable, year_column: str = "academic_year") -> str:
+    """The latest year's suspensions and permanent exclusions, rates, and change from the year before,
+    from the published annual table (columns susp, susp_rate, perm_excl, perm_excl_rate and the
+    ``_change`` columns of ``metrics.exclusion_periods.with_change``)."""
+    frame = table.to_frame()
+    last = frame.iloc[-1]
+    previous = frame.iloc[-2] if len(frame) > 1 else None
+    parts = []
+    for count, rate, noun in [("susp", "susp_rate", "suspension"), ("perm_excl", "perm_excl_rate",
+                                                                     "permanent exclusion")]:
+        value, per = last[count], last[rate]
+        text = count_text(value, noun)
+        if not is_symbol(per):
+            text += f" ({format_number(per, 2)} per 100 pupils"
+            change = last.get(f"{rate}_change")
+            if previous is not None and change is not None and not is_symbol(change) and not is_symbol(previous[rate]):
+                if change == 0:
+                    text += f", the same as in {previous[year_column]}"
+                else:
+                    text += (f", {'up' if change > 0 else 'down'} {format_number(abs(change), 2)} from "
+                             f"{format_number(previous[rate], 2)} in {previous[year_column]}")
+            text += ")"
+        parts.append(text)
+    hidden = " " + "Numbers not disclosed are suppressed to protect the pupils concerned." if any(
+        is_symbol(last[c]) for c in ("susp", "perm_excl")) else ""
+    return f"In {last[year_column]} there were {parts[0]} and {parts[1]}.{hidden}"
+
+
+def forecast_sentence(forecast_table: PublishedTable, label_column: str = "label") -> str:
+    """The first forecast period's expected rate and prediction interval (published forecast table
+    with columns expected_rate, pi_rate_lower, pi_rate_upper)."""
+    first = forecast_table.to_frame().iloc[0]
+    return (f"If the trend continues, the model expects about {format_number(first['expected_rate'], 2)} "
+            f"suspensions per 100 pupils in {first[label_column]}, and 95% of outcomes between "
+            f"{format_number(first['pi_rate_lower'], 2)} and {format_number(first['pi_rate_upper'], 2)} "
+            "(the headcount of the latest January census carried forward).")
+
+
+def rate_ratio_sentence(table: PublishedTable, reference_label: str, what: str = "suspended") -> str:
+    """The largest rate ratio of a characteristics table (columns label, rate_ratio, lower, upper)."""
+    frame = table.to_frame()
+    others = frame[frame["label"] != reference_label]
+    others = others[~others["rate_ratio"].map(is_symbol)]
+    if others.empty:
+        return "No rate ratio could be shown."
+    top = others.loc[others["rate_ratio"].astype(float).idxmax()]
+    return (f"Pupils in the group \"{top['label']}\" were {what} at {format_number(top['rate_ratio'], 1)} "
+            f"times the rate of those in \"{reference_label}\" (95% confidence interval "
+            f"{format_number(top['lower'], 1)} to {format_number(top['upper'], 1)}, all years modelled, "
+            "allowing for the yearly trend).")
+
+
+def england_sentence(frame, overlap: bool, la_name: str, source_years: str) -> str:
+    """The LA's suspension rate against England (``metrics.benchmarks.england_benchmark``), saying
+    plainly when the years differ."""
+    row = frame.iloc[-1]
+    la, england = format_number(row["la"], 2), format_number(row["england"], 2)
+    if overlap:
+        side = "above" if row["la"] > row["england"] else "below" if row["la"] < row["england"] else "the same as"
+        return (f"In {row['academic_year']} {la_name}'s suspension rate was {la} per 100 pupils, {side} "
+                f"England's published {england}.")
+    return (f"The published file covers {source_years}; this report's data do not overlap those years, so "
+            f"England's figure shown is for the latest year available, {row['england_year']} ({england} "
+            f"suspensions per 100 pupils), beside {la_name}'s {la} in {row['academic_year']}. It is a "
+            "reference point, not a like-for-like comparison: suspension rates in England have changed "
+            "since then.")
+
+
+def funnel_sentence(result: FunnelResult, n_schools: int, above_95: int, above_998: int, year: str) -> str:
+    """How many schools are outside the funnel's upper limits, and the overdispersion adjustment."""
+    rate = format_number(result.target * result.per, 2)
+    adjust = ""
+    if result.overdispersion:
+        extra = ("the limits were widened to allow for it" if (result.phi > 1 or result.tau2 > 0)
+                 else "no widening was needed")
+        adjust = (f" Schools differ more than chance alone would make them (overdispersion factor "
+                  f"{result.phi:.2f}, where 1 means none); {extra} ({result.overdispersion} method).")
+    return (f"In {year} the {n_schools} schools had {rate} suspensions per 100 pupils overall. "
+            f"{above_998} {'school was' if above_998 == 1 else 'schools were'} above the 99.8% upper limit and "
+            f"{above_95} above the 95% limit: these rates are unlikely to be chance alone and are referred to "
+            "lead officers (Leicestershire PME framework)." + adjust)
+
+
+def published_trend_sentence(fit: TrendFit, la_name: str, what: str) -> str:
+    """Model choice and yearly trend for a published LA series (one count a year)."""
+    return model_choice_sentence(fit, f"yearly {what} counts") + " " + yearly_trend_sentence(
+        fit, f"{la_name}'s {what} rate")
