@@ -79,3 +79,17 @@ def published_counts(table: PublishedTable, la: str, count: str, headcount: str 
     result["count"] = result["count"].astype(int)
     result.attrs["dropped"] = out.loc[missing, "academic_year"].tolist()
     return result
+
+
+def side_by_side(frames: dict, period: str, roles=("Local authority", "Statistical neighbour")) -> pd.DataFrame:
+    """One period of several ``compare_areas`` frames ({column name: frame}) as one row per area
+    (the LA and its neighbours by default), one column per indicator, in the first frame's order:
+    columns area, role, then the names given."""
+    out = None
+    for name, frame in frames.items():
+        rows = frame[(frame["period"] == period) & frame["role"].isin(roles)][["area", "role", "value"]]
+        rows = rows.rename(columns={"value": name})
+        out = rows if out is None else out.merge(rows, on=["area", "role"], how="outer", sort=False)
+    if out is None or out.empty:
+        raise ValueError(f"no rows for {period} in the comparison")
+    return out.reset_index(drop=True)

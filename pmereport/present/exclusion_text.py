@@ -33,7 +33,7 @@ def model_choice_sentence(fit: TrendFit, what: str = "termly suspension counts")
     return f"{spread} {evidence}, so a Poisson model was used."
 
 
-def yearly_trend_sentence(fit: TrendFit, what: str = "the suspension rate") -> str:
+def yearly_trend_sentence(fit: TrendFit, what: str = "the suspension rate", when: str = "Over the period modelled") -> str:
     """The fitted yearly trend as a percentage change a year with its 95% confidence interval."""
     row = rate_ratios(fit).set_index("term").loc["trend (per year)"]
     change = 100 * (row["rate_ratio"] - 1)
@@ -42,7 +42,7 @@ def yearly_trend_sentence(fit: TrendFit, what: str = "the suspension rate") -> s
     clear = not (row["lower"] <= 1 <= row["upper"])
     verdict = ("a clear trend" if clear else "not clearly different from no change")
     season = " after allowing for the usual differences between terms" if fit.spec.get("season") else ""
-    return (f"Over the period modelled, {what} {direction} by about {format_number(abs(change), 1)}% a year"
+    return (f"{when}, {what} {direction} by about {format_number(abs(change), 1)}% a year"
             f"{season} (95% confidence interval {format_number(low, 1)}% to {format_number(high, 1)}%): "
             f"{verdict}.")
 
@@ -108,11 +108,12 @@ def england_sentence(frame, overlap: bool, la_name: str, source_years: str) -> s
         side = "above" if row["la"] > row["england"] else "below" if row["la"] < row["england"] else "the same as"
         return (f"In {row['academic_year']} {la_name}'s suspension rate was {la} per 100 pupils, {side} "
                 f"England's published {england}.")
+    gap = int(str(row["academic_year"])[:4]) - int(str(row["england_year"])[:4])
     return (f"The published file covers {source_years}; this report's data do not overlap those years, so "
             f"England's figure shown is for the latest year available, {row['england_year']} ({england} "
             f"suspensions per 100 pupils), beside {la_name}'s {la} in {row['academic_year']}. It is a "
-            "reference point, not a like-for-like comparison: suspension rates in England have changed "
-            "since then.")
+            f"reference point, not a like-for-like comparison: the two years are {gap} years apart, and "
+            "national rates move from year to year.")
 
 
 def funnel_sentence(result: FunnelResult, n_schools: int, above_95: int, above_998: int, year: str) -> str:
@@ -124,13 +125,66 @@ def funnel_sentence(result: FunnelResult, n_schools: int, above_95: int, above_9
                  else "no widening was needed")
         adjust = (f" Schools differ more than chance alone would make them (overdispersion factor "
                   f"{result.phi:.2f}, where 1 means none); {extra} ({result.overdispersion} method).")
-    return (f"In {year} the {n_schools} schools had {rate} suspensions per 100 pupils overall. "
-            f"{above_998} {'school was' if above_998 == 1 else 'schools were'} above the 99.8% upper limit and "
-            f"{above_95} above the 95% limit: these rates are unlikely to be chance alone and are referred to "
-            "lead officers (Leicestershire PME framework)." + adjust)
+    schools = f"{above_95} {'school was' if above_95 == 1 else 'schools were'}"
+    if above_95 == 0:
+        verdict = "No school was above the funnel's 95% upper limit."
+    else:
+        verdict = (f"{schools} above the funnel's 95% upper limit, {above_998} of them above the 99.8% limit, "
+                   "where chance alone is a very unlikely explanation; schools with high rates are referred to "
+                   "lead officers (Leicestershire PME framework).")
+    return f"In {year} the {n_schools} schools had {rate} suspensions per 100 pupils overall. {verdict}" + adjust
 
 
-def published_trend_sentence(fit: TrendFit, la_name: str, what: str) -> str:
-    """Model choice and yearly trend for a published LA series (one count a year)."""
-    return model_choice_sentence(fit, f"yearly {what} counts") + " " + yearly_trend_sentence(
-        fit, f"{la_name}'s {what} rate")
+def break_sentence(fit: TrendFit, break_label: str) -> str:
+    """The step and change of trend at an interrupted-time-series break, with their 95% intervals."""
+    ratios = rate_ratios(fit).set_index("term")
+    step, slope = ratios.loc["step at break"], ratios.loc["change in trend after break (per year)"]
+    return (f"From {break_label} the model finds a change of level of {_percent_change(step)} and a change in "
+            f"the yearly trend of {_percent_change(slope)}.")
+
+
+def _percent_change(row) -> str:
+    """'-12.4% (95% confidence interval -25.1% to 2.6%, not clearly different from none)' from a rate ratio."""
+    clear = not (row["lower"] <= 1 <= row["upper"])
+    change = 100 * (row["rate_ratio"] - 1)
+    return (f"{'+' if change > 0 else '-'}{format_number(abs(change), 1)}% (95% confidence interval "
+            f"{format_number(100 * (row['lower'] - 1), 1)}% to {format_number(100 * (row['upper'] - 1), 1)}%"
+            f"{'' if clear else ', not clearly different from none'})")
+
+
+def comparison_sentence(frame, what: str, unit: str = "per 100 pupils") -> str:
+    """The LA's latest value against the region, England and its neighbours' mean, and its rank
+    (1 = lowest) among itself and its neighbours, from ``metrics.comparators.compare_areas``."""
+    period = max(frame["period"])
+    rows = frame[frame["period"] == period]
+    value = {role: rows.loc[rows["role"] == role, ["area", "value"]].iloc[0] for role in rows["role"].unique()
+             if role != "Statistical neighbour"}
+    la = value["Local authority"]
+    parts = []
+    for role, name in [("Region", None), ("England", "England"), ("Statistical neighbours (mean)",
+                                                                    "the neighbours' mean")]:
+        if role in value and value[role]["value"] == value[role]["value"]:
+            other = value[role]
+            side = "above" if la["value"] > other["value"] else "below" if la["value"] < other["value"] else "level with"
+            parts.append((side, f"{name or 'the ' + other['area'] + ' region'} ({format_number(other['value'], 2)})"))
+    sides = {side for side, _ in parts}
+    if len(sides) == 1:
+        texts = [text for _, text in parts]
+        compared = f"{parts[0][0]} " + (", ".join(texts[:-1]) + " and " + texts[-1] if len(texts) > 1 else texts[0])
+    else:
+        compared = ", ".join(f"{side} {text}" for side, text in parts)
+    group = rows[rows["role"].isin(["Local authority", "Statistical neighbour"])].dropna(subset=["value"])
+    rank = int((group["value"] < la["value"]).sum()) + 1
+    sentence = (f"In {period} {la['area']}'s {what} was {format_number(la['value'], 2)} {unit}, "
+                + compared + ".")
+    if len(group) > 1:
+        position = ("the lowest" if rank == 1 else "the highest" if rank == len(group)
+                    else f"{_ordinal(rank)} lowest")
+        sentence += (f" It was {position} of {len(group)} ({la['area']} and the neighbours with "
+                     "a published figure).")
+    return sentence
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -9,7 +9,9 @@ says how many were left out (:func:`funnel_hidden_note`).
 """
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from ..models.funnel import FunnelResult, level_name
 from ..models.trends import TrendFit, diagnostic_plot
@@ -36,11 +38,17 @@ def forecast_chart(observed: pd.DataFrame, x: str, value: str, forecast: pd.Data
     join_x, join_y = xs_obs[-1:], list(_numeric(observed[value]).iloc[-1:])
     ax.plot(join_x + xs_fc, join_y + list(forecast[expected]), linestyle="--", marker="o", markersize=4,
             linewidth=2, color=FORECAST_COLOUR, label="Forecast")
-    ax.fill_between(xs_fc, forecast[lower], forecast[upper], color=FORECAST_COLOUR, alpha=0.25, linewidth=0,
-                    label=f"{level:.0%} prediction interval")
+    if len(forecast) > 1:
+        ax.fill_between(xs_fc, forecast[lower], forecast[upper], color=FORECAST_COLOUR, alpha=0.25, linewidth=0,
+                        label=f"{level:.0%} prediction interval")
+    else:  # one period: a band has no width, so an interval bar
+        centre = forecast[expected].to_numpy()
+        ax.errorbar(xs_fc, centre, yerr=[centre - forecast[lower].to_numpy(), forecast[upper].to_numpy() - centre],
+                    fmt="none", ecolor=FORECAST_COLOUR, elinewidth=6, alpha=0.35, label=f"{level:.0%} prediction interval")
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    fig.autofmt_xdate()
+    ax.tick_params(axis="x", labelsize=8)
+    plt.setp(ax.get_xticklabels(), rotation=45, ha="right", rotation_mode="anchor")
     return fig
 
 
@@ -82,6 +90,9 @@ def funnel_chart(result: FunnelResult, *, suppress_below: int, labels: dict | No
         ax.annotate(str((labels or {}).get(row["unit"], row["unit"])), (row["size"], row["rate"]),
                     xytext=(4, 3), textcoords="offset points", fontsize=7, color=TEXT_COLOUR)
     ax.set_xscale("log")
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_ylim(bottom=0)
     ax.grid(axis="x", visible=False)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
@@ -94,6 +105,8 @@ ROLE_STYLE = {  # role in metrics.comparators.compare_areas -> (colour, line wid
     "England": (TEXT_COLOUR, 2.0, "^"),
     "Statistical neighbours (mean)": (PALETTE[2], 2.0, "D"),
 }
+NEIGHBOUR_MEAN_LABEL = "Neighbours' mean"
+EACH_NEIGHBOUR_LABEL = "Each neighbour"
 
 
 def comparison_chart(frame: pd.DataFrame, *, ylabel: str, xlabel: str = "Academic year", ax=None):
@@ -109,32 +122,33 @@ def comparison_chart(frame: pd.DataFrame, *, ylabel: str, xlabel: str = "Academi
     periods = sorted(frame["period"].unique())
     for i, (area, rows) in enumerate(frame[frame["role"] == "Statistical neighbour"].groupby("area", sort=True)):
         series = rows.set_index("period")["value"].reindex(periods)
-        ax.plot(periods, series.values, color="#BBBBBB", linewidth=1,
-                label="Statistical neighbours" if i == 0 else None)
+        ax.plot(periods, series.values, color="#BBBBBB", linewidth=1, label=EACH_NEIGHBOUR_LABEL if i == 0 else None)
     for role, (colour, width, marker) in ROLE_STYLE.items():
         rows = frame[frame["role"] == role]
         if rows.empty:
             continue
         series = rows.set_index("period")["value"].reindex(periods)
         ax.plot(periods, series.values, color=colour, linewidth=width, marker=marker, markersize=4,
-                label=rows["area"].iloc[0])
+                label=NEIGHBOUR_MEAN_LABEL if role == "Statistical neighbours (mean)" else rows["area"].iloc[0])
     ax.set_ylim(bottom=0)
-    ax.tick_params(axis="x", labelrotation=45)
+    ax.tick_params(axis="x", labelsize=8)
+    plt.setp(ax.get_xticklabels(), rotation=45, ha="right", rotation_mode="anchor")
     return fig
 
 
 def comparison_panels(frames: dict, *, ylabel: str, xlabel: str = "Academic year"):
     """Side-by-side :func:`comparison_chart` panels, one per indicator ({panel title: frame}),
     with one legend for all."""
-    import matplotlib.pyplot as plt
-
     apply_house_style()
     fig, axes = plt.subplots(1, len(frames), figsize=(7.0, 4.2), squeeze=False)
     for ax, (title, frame) in zip(axes[0], frames.items()):
         comparison_chart(frame, ylabel=ylabel, xlabel=xlabel, ax=ax)
         ax.set_title(title, fontsize=11)
-        ax.tick_params(axis="x", labelsize=8)
+        ax.tick_params(axis="x", labelsize=7)
     handles, names = axes[0][0].get_legend_handles_labels()
+    if EACH_NEIGHBOUR_LABEL in names:  # the grey lines are drawn first (underneath) but listed last
+        i = names.index(EACH_NEIGHBOUR_LABEL)
+        handles, names = handles[:i] + handles[i + 1:] + [handles[i]], names[:i] + names[i + 1:] + [names[i]]
     fig.legend(handles, names, loc="lower center", ncol=3, fontsize=8, frameon=False, bbox_to_anchor=(0.5, -0.12))
     fig.tight_layout()
     return fig
@@ -143,7 +157,7 @@ def comparison_panels(frames: dict, *, ylabel: str, xlabel: str = "Academic year
 def residual_chart(fit: TrendFit, *, xlabel: str = "Period"):
     """The model diagnostics panel (``models.trends.diagnostic_plot``) in the house style: observed
     and fitted counts above, Pearson residuals below."""
-    import matplotlib.pyplot as plt
+    import matplotlib.dates as mdates
 
     apply_house_style()
     fig, axes = plt.subplots(2, 1, figsize=(7.0, 4.6), sharex=True)
@@ -151,6 +165,8 @@ def residual_chart(fit: TrendFit, *, xlabel: str = "Period"):
     for ax in axes:
         ax.grid(axis="y", color=GRID_COLOUR)
     axes[1].set_xlabel(xlabel)
+    if pd.api.types.is_datetime64_any_dtype(fit.data[fit.spec["time"]]):
+        axes[1].xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     fig.autofmt_xdate()
     fig.tight_layout()
     return fig

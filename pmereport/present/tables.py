@@ -38,6 +38,7 @@ UNITS = {
     "days": Unit("days", "school days", 1),
     "weeks": Unit("weeks", "weeks", 1),
     "number": Unit("number", "number", 1),
+    "ratio": Unit("ratio", "ratio", 2),  # e.g. a rate ratio (1.00 = the same rate)
 }
 TOTAL_LABEL = "Total"
 
