@@ -34,7 +34,8 @@ def characteristic_rate_ratios(exclusions: pd.DataFrame, census: pd.DataFrame, c
         raise ValueError(f"count must be one of {sorted(COUNT_RATE)}, not {count!r}")
     rates = exclusion_rates(exclusions, census, by=["academic_year", characteristic])
     rates = rates[rates["academic_year"].isin(years)]
-    unknown = rates["headcount"].isna()
+    rates = rates[~((rates["headcount"] == 0) & (rates[count] == 0))]  # a group with no pupils that year: nothing to model
+    unknown = rates["headcount"].isna() | (rates["headcount"] == 0)
     if unknown.any():
         bad = rates.loc[unknown].iloc[0]
         raise ValueError(f"{characteristic} = {bad[characteristic]!r} in {bad['academic_year']}: exclusions "
