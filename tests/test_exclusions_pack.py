@@ -24,7 +24,7 @@ EXCLUSION_TABLES = {
     "suspensions_by_sen": ["label", "headcount", "count", "rate", "rate_ratio", "lower", "upper"],
     "suspensions_by_fsm": ["label", "headcount", "count", "rate", "rate_ratio", "lower", "upper"],
     "exclusions_by_sex": ["label", "susp", "susp_share_percent", "perm_excl"],
-    "schools_above_limit": ["school", "size", "events", "rate", "upper_95", "upper_99.8", "position"],
+    "schools_above_limit": ["school", "group", "size", "events", "rate", "upper_95", "position"],
     "trend_model_diagnostics": ["model", "n", "df_resid", "deviance", "pearson_chi2", "dispersion", "aic", "alpha"],
 }
 

@@ -6,7 +6,6 @@ funnel's overdispersion) come from the fit itself, so they change when the data 
 """
 from __future__ import annotations
 
-from ..models.funnel import FunnelResult
 from ..models.trends import TrendFit, rate_ratios
 from .narrative import count_text
 from .rounding import format_number, round_half_up
@@ -116,23 +115,33 @@ def england_sentence(frame, overlap: bool, la_name: str, source_years: str) -> s
             "national rates move from year to year.")
 
 
-def funnel_sentence(result: FunnelResult, n_schools: int, above_95: int, above_998: int, year: str) -> str:
-    """How many schools are outside the funnel's upper limits, and the overdispersion adjustment."""
-    rate = format_number(result.target * result.per, 2)
-    adjust = ""
-    if result.overdispersion:
-        extra = ("the limits were widened to allow for it" if (result.phi > 1 or result.tau2 > 0)
-                 else "no widening was needed")
-        adjust = (f" Schools differ more than chance alone would make them (overdispersion factor "
-                  f"{result.phi:.2f}, where 1 means none); {extra} ({result.overdispersion} method).")
-    schools = f"{above_95} {'school was' if above_95 == 1 else 'schools were'}"
-    if above_95 == 0:
-        verdict = "No school was above the funnel's 95% upper limit."
-    else:
-        verdict = (f"{schools} above the funnel's 95% upper limit, {above_998} of them above the 99.8% limit, "
-                   "where chance alone is a very unlikely explanation; schools with high rates are referred to "
-                   "lead officers (Leicestershire PME framework).")
-    return f"In {year} the {n_schools} schools had {rate} suspensions per 100 pupils overall. {verdict}" + adjust
+def funnel_sentence(results: dict, year: str, skipped: list[str] = ()) -> str:
+    """Per group of schools ({name: FunnelResult}): the overall rate, how many schools are above
+    the 95% and 99.8% upper limits, and the overdispersion adjustment."""
+    parts = []
+    for name, result in results.items():
+        units = result.units
+        above_95 = int((units["rate"] > units["upper_95"]).sum())
+        above_998 = int((units["position"] == "above 99.8%").sum())
+        high = ("none above the 95% upper limit" if above_95 == 0 else
+                f"{above_95} above the 95% upper limit, {'none' if above_998 == 0 else above_998} of them above the "
+                "99.8% limit")
+        chance = round_half_up(len(units) * (1 - 0.95) / 2)  # 2.5% of schools lie above a 95% limit by chance
+        parts.append(f"{name} ({len(units)} schools): {format_number(result.target * result.per, 2)} suspensions "
+                     f"per 100 pupils overall; {high} (chance alone would put about {chance} above it)")
+    text = f"In {year}, each group of schools is compared with its own overall rate. " + "; ".join(parts) + "."
+    adjusted = {name: r for name, r in results.items() if r.overdispersion}
+    if adjusted:
+        factors = ", ".join(f"{name.lower()} {r.phi:.1f}" for name, r in adjusted.items())
+        method = next(iter(adjusted.values())).overdispersion
+        text += (f" Schools differ more than chance alone would make them (overdispersion factor: {factors}; 1 "
+                 f"means none), and the limits allow for that ({method} method).")
+    if any(int((r.units["rate"] > r.units["upper_95"]).sum()) for r in results.values()):
+        text += (" A rate above the 99.8% limit is very unlikely to be chance alone; schools with high rates are "
+                 "referred to lead officers (Leicestershire PME framework).")
+    if skipped:
+        text += " Not plotted: " + "; ".join(skipped) + "."
+    return text
 
 
 def break_sentence(fit: TrendFit, break_label: str) -> str:

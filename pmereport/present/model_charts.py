@@ -58,21 +58,22 @@ def plotted_units(result: FunnelResult, suppress_below: int) -> pd.DataFrame:
     return result.units[~((events > 0) & (events < suppress_below))]
 
 
-def funnel_hidden_note(result: FunnelResult, suppress_below: int, noun: str = "schools") -> str | None:
-    """Caption note: how many units the funnel plot leaves out for having a small count."""
-    hidden = len(result.units) - len(plotted_units(result, suppress_below))
+def funnel_hidden_note(results, suppress_below: int, noun: str = "schools") -> str | None:
+    """Caption note: how many units the funnel plot(s) leave out for having a small count
+    (``results``: one FunnelResult or a dict of them)."""
+    results = results.values() if isinstance(results, dict) else [results]
+    hidden = sum(len(r.units) - len(plotted_units(r, suppress_below)) for r in results)
     if not hidden:
         return None
     return (f"{hidden} {noun if hidden > 1 else noun.rstrip('s')} with 1 to {suppress_below - 1} events "
             "not plotted (their rate and size would reveal a small number); they are included in the limits.")
 
 
-def funnel_chart(result: FunnelResult, *, suppress_below: int, labels: dict | None = None,
-                 xlabel: str = "Pupils on roll (January census)", ylabel: str = "Suspensions per 100 pupils"):
-    """Funnel plot in the house style: the overall rate, the limits of each level (dashed 95%,
-    dotted 99.8%), and the units (schools), with those above the widest upper limit labelled
+def draw_funnel(ax, result: FunnelResult, *, suppress_below: int, labels: dict | None = None,
+                xlabel: str = "Pupils on roll (January census)", ylabel: str = "Suspensions per 100 pupils"):
+    """Funnel plot on ``ax`` in the house style: the overall rate, the limits of each level (dashed
+    95%, dotted 99.8%), and the units (schools), with those above the widest upper limit labelled
     (``labels``: unit -> name, e.g. school names). Small counts are not plotted (see module)."""
-    fig, ax = new_figure(xlabel=xlabel, ylabel=ylabel, size=(7.0, 4.4))
     curve = result.curve()
     ax.axhline(result.target * result.per, color=TEXT_COLOUR, linewidth=1, label="Overall rate")
     for style, level in zip(["--", ":"], sorted(result.levels)):
@@ -95,7 +96,33 @@ def funnel_chart(result: FunnelResult, *, suppress_below: int, labels: dict | No
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_ylim(bottom=0)
     ax.grid(axis="x", visible=False)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return ax
+
+
+def funnel_chart(result: FunnelResult, *, suppress_below: int, labels: dict | None = None,
+                 xlabel: str = "Pupils on roll (January census)", ylabel: str = "Suspensions per 100 pupils"):
+    """One funnel plot (:func:`draw_funnel`) as a figure with its legend."""
+    fig, ax = new_figure(size=(7.0, 4.4))
+    draw_funnel(ax, result, suppress_below=suppress_below, labels=labels, xlabel=xlabel, ylabel=ylabel)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
+    return fig
+
+
+def funnel_panels(results: dict, *, suppress_below: int, labels: dict | None = None,
+                  ylabel: str = "Suspensions per 100 pupils"):
+    """One funnel panel per group ({title: FunnelResult}, e.g. from ``models.funnel_groups``),
+    stacked, with one legend."""
+    apply_house_style()
+    fig, axes = plt.subplots(len(results), 1, figsize=(7.0, 2.2 * len(results) + 0.5), squeeze=False)
+    for ax, (title, result) in zip(axes[:, 0], results.items()):
+        draw_funnel(ax, result, suppress_below=suppress_below, labels=labels, ylabel=ylabel,
+                    xlabel="Pupils on roll (January census)")
+        ax.set_title(title, fontsize=11)
+    handles, names = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="upper center", ncol=3, fontsize=8, frameon=False, bbox_to_anchor=(0.5, 0.0))
+    fig.tight_layout()
     return fig
 
 
