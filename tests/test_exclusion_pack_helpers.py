@@ -193,3 +193,56 @@ def test_funnel_chart_leaves_out_small_counts():
     assert plotted_units(result, 5)["unit"].tolist() == [1, 3, 4]
     assert funnel_hidden_note(result, 5).startswith("1 school with 1 to 4 events not plotted")
     assert funnel_hidden_note(result, 3) is None
+
+
+# --- funnels by group, model tables and model sentences ----------------------------------------
+
+def test_funnels_by_group_compare_like_with_like():
+    from pmereport.models.funnel_groups import funnels_by_group, units_above_by_group
+
+    frame = pd.DataFrame({"school_urn": range(1, 8), "phase": ["PRI"] * 5 + ["SEC"] * 2,
+                          "susp": [2, 2, 2, 2, 30, 50, 60], "headcount": [100] * 5 + [500, 600]})
+    results, skipped = funnels_by_group(frame, {"Primary": ["PRI"], "Secondary": ["SEC", "ALL"]}, "phase", "susp",
+                                        "headcount", min_units=5)
+    assert list(results) == ["Primary"]
+    assert skipped == ["Secondary: 2 schools, fewer than 5, so no funnel"]
+    # primary target 38 / 500 = 0.076; 95% upper limit at n = 100: 0.076 + 1.96 sqrt(0.076 / 100) = 0.130,
+    # so 30 per 100 is above it and 2 per 100 is not
+    assert results["Primary"].target == pytest.approx(0.076)
+    above = units_above_by_group(results, 0.95)
+    assert above[["group", "unit"]].values.tolist() == [["Primary", 5]]
+    assert above["upper_95"].iloc[0] == pytest.approx(100 * (0.076 + 1.959964 * (0.076 / 100) ** 0.5), rel=1e-5)
+
+
+def _yearly(counts):
+    years = [f"{y}/{str(y + 1)[-2:]}" for y in range(2006, 2006 + len(counts))]
+    return pd.DataFrame({"academic_year": years, "count": counts, "headcount": 1000})
+
+
+@pytest.mark.filterwarnings("ignore:Perfect separation")  # the hand series are fitted exactly
+def test_break_sentence_and_diagnostics_table_from_an_exact_series():
+    from pmereport.models.trends import fit_trend
+    from pmereport.present.exclusion_text import break_sentence
+    from pmereport.present.model_tables import diagnostics_table
+
+    # 50 a year to 2011/12, then 100 a year: a step of x2 (+100%) at 2012/13 and no trend either side
+    fit = fit_trend(_yearly([50] * 6 + [100] * 5), count="count", time="academic_year", season=None,
+                    break_at=2012, family="poisson")
+    text = break_sentence(fit, "2012/13")
+    assert text.startswith("From 2012/13 the model finds a change of level of +100.0% (95% confidence interval ")
+    assert "change in the yearly trend of 0.0%" in text and text.endswith("not clearly different from none).")
+    table = diagnostics_table(fit)
+    assert table["model"].tolist() == ["poisson (used)", "negative binomial"]
+    assert table.loc[0, "alpha"] == "z"
+
+
+def test_model_choice_sentence_follows_the_overdispersion_test():
+    from pmereport.models.trends import fit_trend
+    from pmereport.present.exclusion_text import model_choice_sentence
+
+    # counts swinging between 20 and 200 on a flat headcount: far more spread than Poisson allows
+    fit = fit_trend(_yearly([20, 200] * 6), count="count", time="academic_year", season=None)
+    assert fit.family == "negative binomial"
+    text = model_choice_sentence(fit, "yearly counts")
+    assert text.startswith("The yearly counts vary more than a Poisson model allows (Pearson dispersion ")
+    assert "so a negative binomial model was used" in text

@@ -155,8 +155,9 @@ def break_sentence(fit: TrendFit, break_label: str) -> str:
 def _percent_change(row) -> str:
     """'-12.4% (95% confidence interval -25.1% to 2.6%, not clearly different from none)' from a rate ratio."""
     clear = not (row["lower"] <= 1 <= row["upper"])
-    change = 100 * (row["rate_ratio"] - 1)
-    return (f"{'+' if change > 0 else '-'}{format_number(abs(change), 1)}% (95% confidence interval "
+    change = round_half_up(100 * (row["rate_ratio"] - 1), 1)
+    sign = "+" if change > 0 else "-" if change < 0 else ""
+    return (f"{sign}{format_number(abs(change), 1)}% (95% confidence interval "
             f"{format_number(100 * (row['lower'] - 1), 1)}% to {format_number(100 * (row['upper'] - 1), 1)}%"
             f"{'' if clear else ', not clearly different from none'})")
 
