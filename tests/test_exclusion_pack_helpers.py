@@ -246,3 +246,19 @@ def test_model_choice_sentence_follows_the_overdispersion_test():
     text = model_choice_sentence(fit, "yearly counts")
     assert text.startswith("The yearly counts vary more than a Poisson model allows (Pearson dispersion ")
     assert "so a negative binomial model was used" in text
+
+
+def test_funnel_sentence_says_whether_limits_were_widened():
+    from pmereport.present.exclusion_text import funnel_sentence
+
+    # identical rates (10 per 100 everywhere): no spread beyond chance, phi = 0, nothing widened
+    even = funnel(pd.DataFrame({"school_urn": range(6), "susp": [10, 20, 30, 10, 20, 30],
+                                "headcount": [100, 200, 300, 100, 200, 300]}), "susp", "headcount",
+                  overdispersion="additive")
+    # rates 1 to 50 per 100 on 200 pupils each: far more spread than chance
+    spread = funnel(pd.DataFrame({"school_urn": range(6), "susp": [2, 10, 30, 50, 80, 100], "headcount": [200] * 6}),
+                    "susp", "headcount", overdispersion="additive")
+    text = funnel_sentence({"Primary": even, "Secondary": spread}, "2025/26", ["Special: 1 school, fewer than 5, so no funnel"])
+    assert "Primary (6 schools): 10.00 suspensions per 100 pupils overall; none above the 95% upper limit" in text
+    assert "primary 0.0 (limits not widened)" in text and "(limits widened); additive method." in text
+    assert text.endswith("Not plotted: Special: 1 school, fewer than 5, so no funnel.")

@@ -132,16 +132,23 @@ def funnel_sentence(results: dict, year: str, skipped: list[str] = ()) -> str:
     text = f"In {year}, each group of schools is compared with its own overall rate. " + "; ".join(parts) + "."
     adjusted = {name: r for name, r in results.items() if r.overdispersion}
     if adjusted:
-        factors = ", ".join(f"{name.lower()} {r.phi:.1f}" for name, r in adjusted.items())
+        factors = ", ".join(f"{name.lower()} {r.phi:.1f} (limits {'' if _widened(r) else 'not '}widened)"
+                            for name, r in adjusted.items())
         method = next(iter(adjusted.values())).overdispersion
-        text += (f" Schools differ more than chance alone would make them (overdispersion factor: {factors}; 1 "
-                 f"means none), and the limits allow for that ({method} method).")
+        text += (f" Overdispersion factor, where above 1 means schools differ more than chance alone would make "
+                 f"them: {factors}; {method} method.")
     if any(int((r.units["rate"] > r.units["upper_95"]).sum()) for r in results.values()):
         text += (" A rate above the 99.8% limit is very unlikely to be chance alone; schools with high rates are "
                  "referred to lead officers (Leicestershire PME framework).")
     if skipped:
         text += " Not plotted: " + "; ".join(skipped) + "."
     return text
+
+
+def _widened(result) -> bool:
+    """Did the overdispersion adjustment widen the limits (models.funnel: additive only when tau2 > 0,
+    multiplicative only when phi > 1)?"""
+    return result.tau2 > 0 if result.overdispersion == "additive" else result.phi > 1
 
 
 def break_sentence(fit: TrendFit, break_label: str) -> str:
