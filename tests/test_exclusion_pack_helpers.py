@@ -262,3 +262,35 @@ def test_funnel_sentence_says_whether_limits_were_widened():
     assert "Primary (6 schools): 10.00 suspensions per 100 pupils overall; none above the 95% upper limit" in text
     assert "primary 0.0 (limits not widened)" in text and "(limits widened); additive method." in text
     assert text.endswith("Not plotted: Special: 1 school, fewer than 5, so no funnel.")
+
+
+def test_forecast_chart_band_or_interval_bar_and_gaps_for_symbols():
+    import matplotlib.pyplot as plt
+
+    from pmereport.present.model_charts import forecast_chart
+
+    observed = pd.DataFrame({"label": ["A", "B", "C"], "rate": [1.0, "c", 2.0]})
+    ahead = pd.DataFrame({"label": ["D", "E"], "mid": [2.5, 3.0], "lo": [2.0, 2.2], "hi": [3.0, 3.9]})
+    fig = forecast_chart(observed, "label", "rate", ahead, expected="mid", lower="lo", upper="hi", xlabel="x", ylabel="y")
+    ax = fig.axes[0]
+    observed_line = ax.get_lines()[0].get_ydata()
+    assert np.isnan(observed_line[1]) and list(observed_line[[0, 2]]) == [1.0, 2.0]   # "c" is a gap, not a zero
+    assert len(ax.collections) == 1                                                    # the shaded band
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "95% prediction interval"
+    plt.close(fig)
+    fig = forecast_chart(observed, "label", "rate", ahead.iloc[:1], expected="mid", lower="lo", upper="hi",
+                         xlabel="x", ylabel="y")
+    segments = fig.axes[0].collections[0].get_segments()                              # one interval bar
+    assert len(segments) == 1 and [p[1] for p in segments[0]] == [2.0, 3.0]
+    plt.close(fig)
+
+
+def test_comparison_panels_legend_lists_areas_then_each_neighbour():
+    import matplotlib.pyplot as plt
+
+    from pmereport.present.model_charts import comparison_panels
+
+    fig = comparison_panels({"Suspensions": COMPARISON, "Permanent": COMPARISON}, ylabel="Per 100 pupils")
+    names = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert names == ["Leics", "East Midlands", "England", "Neighbours' mean", "Each neighbour"]
+    plt.close(fig)

@@ -101,15 +101,6 @@ def draw_funnel(ax, result: FunnelResult, *, suppress_below: int, labels: dict |
     return ax
 
 
-def funnel_chart(result: FunnelResult, *, suppress_below: int, labels: dict | None = None,
-                 xlabel: str = "Pupils on roll (January census)", ylabel: str = "Suspensions per 100 pupils"):
-    """One funnel plot (:func:`draw_funnel`) as a figure with its legend."""
-    fig, ax = new_figure(size=(7.0, 4.4))
-    draw_funnel(ax, result, suppress_below=suppress_below, labels=labels, xlabel=xlabel, ylabel=ylabel)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
-    return fig
-
-
 def funnel_panels(results: dict, *, suppress_below: int, labels: dict | None = None,
                   ylabel: str = "Suspensions per 100 pupils"):
     """One funnel panel per group ({title: FunnelResult}, e.g. from ``models.funnel_groups``),
