@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from pmereport.io.published import read_published
 from pmereport.metrics.benchmarks import england_benchmark, published_counts, side_by_side, wide_comparison
@@ -294,3 +295,22 @@ def test_comparison_panels_legend_lists_areas_then_each_neighbour():
     names = [t.get_text() for t in fig.legends[0].get_texts()]
     assert names == ["Leics", "East Midlands", "England", "Neighbours' mean", "Each neighbour"]
     plt.close(fig)
+
+
+# --- the notebooks as committed ----------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["exclusions.ipynb", "comparators_published.ipynb"])
+def test_notebooks_are_committed_clean_with_their_parameters(name):
+    import nbformat
+    import papermill
+
+    path = Path(__file__).resolve().parents[1] / "notebooks" / name
+    nb = nbformat.read(str(path), as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    declared = papermill.inspect_notebook(str(path))
+    assert {"period_end", "run_dir"} <= set(declared)
+    params = Path(__file__).resolve().parents[1] / "parameters" / (
+        "exclusions.yaml" if name == "exclusions.ipynb" else "published-comparison.yaml")
+    given = yaml.safe_load(params.read_text())["notebooks"][0]["parameters"]
+    assert set(given) <= set(declared)   # every parameter the YAML passes is declared (a typo would only warn)
