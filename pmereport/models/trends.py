@@ -321,3 +321,12 @@ def diagnostic_plot(axes, fit: TrendFit):
     residual_ax.plot(time, res["pearson"], "o", markersize=3)
     residual_ax.set_ylabel("Pearson residual")
     return axes
+
+
+def next_years(series: pd.DataFrame, n: int = 1, time: str = "academic_year") -> pd.DataFrame:
+    """The ``n`` academic years after the last one of a yearly series (labels "2016/17"), each with
+    the latest headcount carried forward (the next census is not known yet)."""
+    last = series.sort_values(time).iloc[-1]
+    first = int(str(last[time])[:4])
+    years = [f"{first + k}/{str(first + k + 1)[-2:]}" for k in range(1, n + 1)]
+    return pd.DataFrame({time: years, "headcount": last["headcount"]})

@@ -43,6 +43,7 @@ UNITS = {
     "p_value": Unit("p_value", "probability", 3),
     "weeks": Unit("weeks", "weeks", 1),
     "number": Unit("number", "number", 1),
+    "ratio": Unit("ratio", "ratio", 2),  # e.g. a rate ratio (1.00 = the same rate)
 }
 TOTAL_LABEL = "Total"
 

@@ -4,6 +4,11 @@
         manifest.json  quality.json  report.html  report.pdf  tables.xlsx  tables/*.csv
         figures/*.svg  notebooks/*.ipynb
 
+A report whose notebooks read no contract extracts (e.g. one built only from published DfE files)
+says ``data_dir: null`` in its YAML: then no data folder is needed, contract validation is skipped,
+and the manifest and quality.json say so. Leaving ``data_dir`` out is still an error (a forgotten
+setting should not silently skip validation).
+
 The run is built in a hidden temporary folder next to the destination and renamed into place only
 when everything has worked. A failed run is moved to ``<name>.failed/`` with ``"status": "failed"``
 and the failing step in its manifest, and ``ReportRunError`` is raised (the CLI exits non-zero).
@@ -32,6 +37,8 @@ from .pdf import PdfEngineUnavailable, write_pdf
 from .publish import REGISTRY, read_registry
 
 REQUIRED_NOTEBOOK_PARAMETERS = ("data_dir", "period_end", "run_dir")
+NO_DATA_NOTE = ("no data folder: the parameters file sets data_dir: null (its notebooks read no contract "
+                "extracts), so contract validation was skipped")
 OPTIONAL_NOTEBOOK_PARAMETERS = ("la", "suppress_below")
 DEFAULT_TIMEOUT = 600  # seconds per cell
 DEFAULT_MAX_REJECTED_SHARE = 0.05
@@ -66,6 +73,7 @@ class ReportParams:
     source_note: str = ""
     period_label: str | None = None
     timeout: int = DEFAULT_TIMEOUT
+    needs_data: bool = True     # False when the YAML says data_dir: null
 
     @property
     def period(self) -> str:
@@ -75,7 +83,7 @@ class ReportParams:
         return {"params_file": str(self.path), "report": self.report, "title": self.title,
                 "period_end": self.period_end.isoformat(), "la": self.la, "source_note": self.source_note,
                 "notebooks": [{"path": str(n.path), "parameters": n.parameters} for n in self.notebooks],
-                "timeout": self.timeout}
+                "timeout": self.timeout, "needs_data": self.needs_data}
 
 
 def _load_yaml(path: Path) -> dict:
@@ -128,7 +136,8 @@ def read_params(params_path: str | Path) -> ReportParams:
     return ReportParams(path=path, report=str(data["report"]), title=str(data["title"]), period_end=period_end,
                         data_dir=_resolve(path.parent, data["data_dir"]) if data.get("data_dir") else None,
                         la=la, notebooks=notebooks, source_note=str(data.get("source_note", "")),
-                        period_label=data.get("period_label"), timeout=int(data.get("timeout", DEFAULT_TIMEOUT)))
+                        period_label=data.get("period_label"), timeout=int(data.get("timeout", DEFAULT_TIMEOUT)),
+                        needs_data=not ("data_dir" in data and data["data_dir"] is None))
 
 
 def _jsonable(value):
@@ -141,15 +150,17 @@ def _jsonable(value):
     return value
 
 
-def notebook_parameters(spec: NotebookSpec, params: ReportParams, data_dir: Path, run_dir: Path) -> dict:
+def notebook_parameters(spec: NotebookSpec, params: ReportParams, data_dir: Path | None, run_dir: Path) -> dict:
     """The parameters injected into one notebook, checked against its ``parameters`` cell.
 
-    A name the notebook does not declare is an error (papermill would only warn).
+    A name the notebook does not declare is an error (papermill would only warn). With no data
+    folder (``data_dir: null``) the notebook need not declare ``data_dir``.
     """
     import papermill
 
     declared = papermill.inspect_notebook(str(spec.path))
-    absent = [p for p in REQUIRED_NOTEBOOK_PARAMETERS if p not in declared]
+    required = [p for p in REQUIRED_NOTEBOOK_PARAMETERS if data_dir is not None or p != "data_dir"]
+    absent = [p for p in required if p not in declared]
     unknown = [p for p in spec.parameters if p not in declared]
     if absent or unknown:
         problems = []
@@ -159,7 +170,7 @@ def notebook_parameters(spec: NotebookSpec, params: ReportParams, data_dir: Path
             problems.append(f"its parameters cell lacks {', '.join(absent)}")
         names = ", ".join(declared) or "nothing (is a cell tagged 'parameters'?)"
         raise ReportRunError(f"notebook {spec.path.name}: {'; '.join(problems)}. The notebook declares: {names}")
-    standard = {"data_dir": str(data_dir), "period_end": params.period_end.isoformat(), "run_dir": str(run_dir),
+    standard = {"data_dir": str(data_dir) if data_dir is not None else None, "period_end": params.period_end.isoformat(), "run_dir": str(run_dir),
                 "la": params.la, "suppress_below": params.la.get("suppress_below")}
     injected = {k: v for k, v in standard.items() if k in declared and v is not None}
     injected.update(spec.parameters)
@@ -274,8 +285,9 @@ def run_report(params_path: str | Path, data_dir: str | Path | None = None, out_
     params = read_params(params_path)
     produced = produced or dt.date.today()
     data = Path(data_dir).resolve() if data_dir else params.data_dir
-    if data is None:
-        raise ReportRunError(f"{params.path}: no data folder: set data_dir in the YAML or pass one")
+    if data is None and params.needs_data:
+        raise ReportRunError(f"{params.path}: no data folder: set data_dir in the YAML or pass one "
+                             "(data_dir: null for a report whose notebooks read no contract extracts)")
     out = Path(out_dir) if out_dir else Path("outputs") / f"{params.report}-{params.period_end.isoformat()}"
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -283,7 +295,7 @@ def run_report(params_path: str | Path, data_dir: str | Path | None = None, out_
     shutil.rmtree(work, ignore_errors=True)
     (work / "notebooks").mkdir(parents=True)
     (work / "tables").mkdir()
-    record = {"report": params.report, "parameters": {**params.as_dict(), "data_dir": str(data),
+    record = {"report": params.report, "parameters": {**params.as_dict(), "data_dir": str(data) if data else None,
                                                       "produced": produced.isoformat()},
               "packages": mf.package_versions(), "python": mf.python_info(),
               "git": mf.git_state(Path(__file__).parent), "started": started.isoformat(),
@@ -292,13 +304,19 @@ def run_report(params_path: str | Path, data_dir: str | Path | None = None, out_
     try:
         injected = {spec.name: notebook_parameters(spec, params, data, work) for spec in params.notebooks}
         step = "validating the data folder"
-        say(f"validating {data}")
-        ds = load(data)
-        save_cache(ds, work / DATASET_CACHE)  # the notebooks reuse it instead of validating again
-        record["inputs"] = mf.inputs(ds.results)
-        mf.write_json(work / "quality.json", quality_report(ds))
-        max_share = float(params.la.get("max_rejected_share", DEFAULT_MAX_REJECTED_SHARE))
-        record["data_notes"] = check_data(ds, max_share)
+        if data is None:
+            say(NO_DATA_NOTE)
+            record["data_validation"] = "skipped"
+            mf.write_json(work / "quality.json", {"data_dir": None, "note": NO_DATA_NOTE})
+            record["data_notes"] = []
+        else:
+            say(f"validating {data}")
+            ds = load(data)
+            save_cache(ds, work / DATASET_CACHE)  # the notebooks reuse it instead of validating again
+            record["inputs"] = mf.inputs(ds.results)
+            mf.write_json(work / "quality.json", quality_report(ds))
+            max_share = float(params.la.get("max_rejected_share", DEFAULT_MAX_REJECTED_SHARE))
+            record["data_notes"] = check_data(ds, max_share)
         for note in record["data_notes"]:
             say(f"warning: {note}")
         executed = []
