@@ -81,6 +81,8 @@ class SchoolCalendar:
 
     def _check_many(self, dates: pd.Series) -> np.ndarray:
         values = pd.to_datetime(pd.Series(dates)).dt.normalize()
+        if values.empty:
+            return values.values.astype("datetime64[D]")
         if values.isna().any():
             raise ValueError("school-day counts need dates: a blank date was given")
         lo, hi = values.min(), values.max()
