@@ -72,9 +72,11 @@ def summary(ytd: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd.Data
     """Absence measures by school, year group or characteristic (``by``), or overall if None.
 
     DfE layout: enrolments, sessions possible, overall / authorised / unauthorised absence as % of
-    possible sessions, persistent and severe absentees as counts and % of enrolments.
+    possible sessions, persistent and severe absentees as counts and % of enrolments. Enrolments
+    with no possible sessions are left out (as in DfE's statistics).
     """
     keys = [by] if isinstance(by, str) else list(by or [])
+    ytd = ytd[ytd["sessions_possible"] > 0]
     frame = ytd.assign(_all="All") if not keys else ytd
     keys = keys or ["_all"]
     g = frame.groupby(keys, dropna=False, sort=True)
