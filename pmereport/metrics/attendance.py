@@ -38,13 +38,14 @@ def year_to_date(attendance: pd.DataFrame, academic_year: str, up_to_term: str |
     latest_term.
     """
     by = list(by)
-    rows = attendance[attendance["academic_year"] == academic_year]
+    in_year = attendance["academic_year"] == academic_year
+    rows = attendance if in_year.all() else attendance[in_year]  # no copy when nothing to drop
     if up_to_term is not None:
         if up_to_term not in TERMS:
             raise ValueError(f"up_to_term must be one of {list(TERMS)}, got {up_to_term!r}")
         rows = rows[_term_order(rows["term"]) <= list(TERMS).index(up_to_term)]
-    rows = rows.assign(_order=_term_order(rows["term"])).sort_values(by + ["_order"], kind="stable")
-    grouped = rows.groupby(by, sort=True, dropna=False)
+    rows = rows.assign(_order=_term_order(rows["term"])).sort_values("_order", kind="stable")
+    grouped = rows.groupby(by, sort=True, dropna=False)  # within a group, rows in term order
     out = grouped[SESSION_COLUMNS].sum()
     chars = [c for c in CHARACTERISTICS if c in rows and c not in by]
     latest = grouped[chars + ["term"]].last().rename(columns={"term": "latest_term"})

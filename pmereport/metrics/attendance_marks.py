@@ -93,9 +93,11 @@ def term_days(calendar: SchoolCalendar) -> pd.DataFrame:
 
 
 def mark_codes() -> pd.DataFrame:
-    """Each DfE mark with its category and whether it is a possible session."""
-    return pd.DataFrame({"mark": list(MARK_CATEGORY), "category": list(MARK_CATEGORY.values()),
-                         "possible": [m in POSSIBLE for m in MARK_CATEGORY]})
+    """Each DfE mark with 0/1 columns: a possible session, authorised, unauthorised absence."""
+    return pd.DataFrame({"mark": list(MARK_CATEGORY),
+                         "possible": [int(m in POSSIBLE) for m in MARK_CATEGORY],
+                         "authorised": [int(c == "authorised") for c in MARK_CATEGORY.values()],
+                         "unauthorised": [int(c == "unauthorised") for c in MARK_CATEGORY.values()]})
 
 
 def connect(threads: int | None = None, memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
@@ -119,8 +121,8 @@ def term_aggregates_from_marks(marks, calendar: SchoolCalendar, roll: pd.DataFra
     """One row per pupil, school, academic year and term: sessions possible, authorised and
     unauthorised absence, counted from session marks by DuckDB without loading them into pandas.
 
-    One scan counts marks per pupil, school, term and code; a second, small aggregation maps codes
-    to categories. ``roll`` (optional; ``pupil_id``, ``school_urn`` and any of ncy, sex, ethnicity,
+    One scan joins each mark to its term (by date) and its 0/1 category columns (by code) and sums
+    them per pupil, school and term. ``roll`` (optional; ``pupil_id``, ``school_urn`` and any of ncy, sex, ethnicity,
     sen_status, fsm) adds pupil characteristics. Raises :class:`MarksError` naming the file and an
     example row if a mark is not a DfE code, a date falls outside the configured terms, or a pupil
     has more marks in a term than two per weekday of it (e.g. a file loaded twice; a single
@@ -130,18 +132,15 @@ def term_aggregates_from_marks(marks, calendar: SchoolCalendar, roll: pd.DataFra
     con = con or connect()
     _load_lookups(con, calendar)
     query = f"""
-        WITH counts AS (
-            SELECT m.pupil_id, m.school_urn, t.academic_year, t.term, m.mark, count(*) AS n
-            FROM {marks_relation_sql(paths, fmt)} AS m LEFT JOIN term_days AS t ON m.date = t.date
-            GROUP BY ALL)
-        SELECT c.pupil_id, c.school_urn, c.academic_year, c.term,
-               coalesce(sum(c.n) FILTER (WHERE k.possible), 0) AS sessions_possible,
-               coalesce(sum(c.n) FILTER (WHERE k.category = 'authorised'), 0) AS sessions_authorised,
-               coalesce(sum(c.n) FILTER (WHERE k.category = 'unauthorised'), 0) AS sessions_unauthorised,
-               coalesce(sum(c.n) FILTER (WHERE k.category IS NULL), 0) AS unknown_marks,
-               sum(c.n) AS marks
-        FROM counts AS c LEFT JOIN mark_codes AS k ON c.mark = k.mark
+        SELECT m.pupil_id, m.school_urn, t.academic_year, t.term,
+               sum(k.possible) AS sessions_possible, sum(k.authorised) AS sessions_authorised,
+               sum(k.unauthorised) AS sessions_unauthorised,
+               count(*) - count(k.mark) AS unknown_marks, count(*) AS marks
+        FROM {marks_relation_sql(paths, fmt)} AS m
+             LEFT JOIN term_days AS t ON m.date = t.date
+             LEFT JOIN mark_codes AS k ON m.mark = k.mark
         GROUP BY ALL
+        ORDER BY m.pupil_id, m.school_urn, t.academic_year, t.term
     """
     try:
         out = con.execute(query).df()
@@ -160,8 +159,9 @@ def term_aggregates_from_marks(marks, calendar: SchoolCalendar, roll: pd.DataFra
                          f"more than two a weekday: duplicated marks?")
     out = out.drop(columns=["unknown_marks", "marks"])
     for col in ["sessions_possible", "sessions_authorised", "sessions_unauthorised"]:
-        out[col] = out[col].astype("int64")
-    out = out.sort_values(["pupil_id", "school_urn", "academic_year", "term"], ignore_index=True)
+        out[col] = out[col].fillna(0).astype("int64")
+    for col in ["academic_year", "term"]:  # few distinct values: cheap to filter and map later
+        out[col] = out[col].astype("category")
     if roll is not None:
         out = out.merge(roll, on=["pupil_id", "school_urn"], how="left", validate="many_to_one")
     return out
