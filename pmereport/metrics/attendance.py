@@ -45,7 +45,7 @@ def year_to_date(attendance: pd.DataFrame, academic_year: str, up_to_term: str |
             raise ValueError(f"up_to_term must be one of {list(TERMS)}, got {up_to_term!r}")
         rows = rows[_term_order(rows["term"]) <= list(TERMS).index(up_to_term)]
     rows = rows.assign(_order=_term_order(rows["term"])).sort_values("_order", kind="stable")
-    grouped = rows.groupby(by, sort=True, dropna=False)  # within a group, rows in term order
+    grouped = rows.groupby(by, sort=True, dropna=False, observed=True)  # within a group, rows in term order
     out = grouped[SESSION_COLUMNS].sum()
     chars = [c for c in CHARACTERISTICS if c in rows and c not in by]
     latest = grouped[chars + ["term"]].last().rename(columns={"term": "latest_term"})
@@ -80,7 +80,7 @@ def summary(ytd: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd.Data
     ytd = ytd[ytd["sessions_possible"] > 0]
     frame = ytd.assign(_all="All") if not keys else ytd
     keys = keys or ["_all"]
-    g = frame.groupby(keys, dropna=False, sort=True)
+    g = frame.groupby(keys, dropna=False, sort=True, observed=True)
     out = pd.DataFrame({
         "enrolments": g.size(),
         "sessions_possible": g["sessions_possible"].sum(),
@@ -105,7 +105,7 @@ def term_attendance(attendance: pd.DataFrame, by: Sequence[str] = ("pupil_id",))
     Keeps the latest SEN status of the term so that the EHCP threshold (80%) can apply.
     """
     keys = list(by) + ["academic_year", "term"]
-    g = attendance.groupby(keys, sort=True, dropna=False)
+    g = attendance.groupby(keys, sort=True, dropna=False, observed=True)
     out = g[SESSION_COLUMNS].sum()
     if "sen_status" in attendance and "sen_status" not in keys:
         out = out.join(g["sen_status"].last())

@@ -17,9 +17,12 @@ from pathlib import Path
 from typing import Iterable
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from ..calendar import SchoolCalendar
+from ..contract.codes import TERMS
+from .attendance import ENROLMENT, year_to_date
 
 PRESENT = ("/", "\\", "L")
 APPROVED_ACTIVITY = ("B", "J", "K", "P", "V", "W")  # attending a place other than the school
@@ -80,15 +83,15 @@ def marks_relation_sql(paths: list[str], fmt: str, filename: bool = False) -> st
 
 
 def term_days(calendar: SchoolCalendar) -> pd.DataFrame:
-    """Every date from the first to the last day of each configured term -> academic year, term.
+    """Every date from the first to the last day of each configured term -> ``term_no``, the
+    term's position in ``calendar.terms``.
 
     Marks are matched on term dates, not on the LA's school days, so an academy with its own INSET
     days still has its marks counted (a mark in the holidays is an error)."""
-    rows = [pd.DataFrame({"date": pd.date_range(t.start, t.end, freq="D"), "academic_year": t.academic_year,
-                          "term": t.code}) for t in calendar.terms]
+    rows = [pd.DataFrame({"date": pd.date_range(t.start, t.end, freq="D").date, "term_no": i})
+            for i, t in enumerate(calendar.terms)]
     out = pd.concat(rows, ignore_index=True)
-    out["weekday"] = out["date"].dt.dayofweek < 5
-    out["date"] = out["date"].dt.date
+    out["term_no"] = out["term_no"].astype("int16")
     return out
 
 
@@ -120,6 +123,7 @@ def term_aggregates_from_marks(marks, calendar: SchoolCalendar, roll: pd.DataFra
                                con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
     """One row per pupil, school, academic year and term: sessions possible, authorised and
     unauthorised absence, counted from session marks by DuckDB without loading them into pandas.
+    Rows come in no particular order (sort before writing them out).
 
     One scan joins each mark to its term (by date) and its 0/1 category columns (by code) and sums
     them per pupil, school and term. ``roll`` (optional; ``pupil_id``, ``school_urn`` and any of ncy, sex, ethnicity,
@@ -132,7 +136,7 @@ def term_aggregates_from_marks(marks, calendar: SchoolCalendar, roll: pd.DataFra
     con = con or connect()
     _load_lookups(con, calendar)
     query = f"""
-        SELECT m.pupil_id, m.school_urn, t.academic_year, t.term,
+        SELECT m.pupil_id, m.school_urn, t.term_no,
                sum(k.possible) AS sessions_possible, sum(k.authorised) AS sessions_authorised,
                sum(k.unauthorised) AS sessions_unauthorised,
                count(*) - count(k.mark) AS unknown_marks, count(*) AS marks
@@ -140,31 +144,45 @@ def term_aggregates_from_marks(marks, calendar: SchoolCalendar, roll: pd.DataFra
              LEFT JOIN term_days AS t ON m.date = t.date
              LEFT JOIN mark_codes AS k ON m.mark = k.mark
         GROUP BY ALL
-        ORDER BY m.pupil_id, m.school_urn, t.academic_year, t.term
     """
     try:
         out = con.execute(query).df()
     except duckdb.Error as exc:
         raise MarksError(f"cannot read marks {paths[0]}{' ...' if len(paths) > 1 else ''}: {exc}") from None
-    if out["unknown_marks"].sum() or out["academic_year"].isna().any():
+    if out["unknown_marks"].sum() or out["term_no"].isna().any():
         _raise_first_bad_mark(con, marks_relation_sql(paths, fmt, filename=True))
-    weekdays = con.execute("SELECT academic_year, term, count(*) FILTER (WHERE weekday) FROM term_days "
-                           "GROUP BY ALL").df().set_index(["academic_year", "term"]).iloc[:, 0]
-    too_many = out["marks"].to_numpy() > 2 * weekdays.reindex(pd.MultiIndex.from_frame(
-        out[["academic_year", "term"]])).to_numpy()
+    terms = calendar.terms
+    term_no = out["term_no"].to_numpy("int16")
+    weekdays = np.array([len(pd.bdate_range(t.start, t.end)) for t in terms])
+    too_many = out["marks"].to_numpy() > 2 * weekdays[term_no]
     if too_many.any():
-        row = out[too_many].iloc[0]
+        row, term = out[too_many].iloc[0], terms[term_no[too_many][0]]
         raise MarksError(f"{paths[0]}{' ...' if len(paths) > 1 else ''}: pupil {row['pupil_id']} at school "
-                         f"{row['school_urn']} has {int(row['marks'])} marks in {row['term']} {row['academic_year']}, "
+                         f"{row['school_urn']} has {int(row['marks'])} marks in {term.code} {term.academic_year}, "
                          f"more than two a weekday: duplicated marks?")
-    out = out.drop(columns=["unknown_marks", "marks"])
-    for col in ["sessions_possible", "sessions_authorised", "sessions_unauthorised"]:
-        out[col] = out[col].fillna(0).astype("int64")
-    for col in ["academic_year", "term"]:  # few distinct values: cheap to filter and map later
-        out[col] = out[col].astype("category")
+    years = sorted({t.academic_year for t in terms})
+    out = pd.DataFrame({
+        "pupil_id": out["pupil_id"], "school_urn": out["school_urn"],
+        "academic_year": pd.Categorical.from_codes([years.index(t.academic_year) for t in terms], years)[term_no],
+        "term": pd.Categorical.from_codes([list(TERMS).index(t.code) for t in terms], list(TERMS))[term_no],
+        **{col: out[col].fillna(0).astype("int64")
+           for col in ["sessions_possible", "sessions_authorised", "sessions_unauthorised"]}})
     if roll is not None:
         out = out.merge(roll, on=["pupil_id", "school_urn"], how="left", validate="many_to_one")
     return out
+
+
+def attendance_from_marks(marks, calendar: SchoolCalendar, academic_year: str, roll: pd.DataFrame | None = None,
+                          *, up_to_term: str | None = None,
+                          con: duckdb.DuckDBPyConnection | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Term aggregates (no characteristics) and the year to date per enrolment, with the roll's
+    characteristics joined once per enrolment (cheaper than once per term). For the triggers,
+    which need SEN status per term, use ``term_aggregates_from_marks(marks, calendar, roll)``."""
+    terms = term_aggregates_from_marks(marks, calendar, con=con)
+    ytd = year_to_date(terms, academic_year, up_to_term)
+    if roll is not None:
+        ytd = ytd.merge(roll, on=list(ENROLMENT), how="left", validate="many_to_one")
+    return terms, ytd
 
 
 def _raise_first_bad_mark(con, source: str) -> None:
@@ -174,7 +192,7 @@ def _raise_first_bad_mark(con, source: str) -> None:
                (m.mark IS NULL OR m.mark NOT IN {_sql_list(MARK_CATEGORY)}) AS unknown
         FROM {source} AS m
         LEFT JOIN term_days AS t ON m.date = t.date
-        WHERE t.term IS NULL OR m.mark IS NULL OR m.mark NOT IN {_sql_list(MARK_CATEGORY)}
+        WHERE t.term_no IS NULL OR m.mark IS NULL OR m.mark NOT IN {_sql_list(MARK_CATEGORY)}
         LIMIT 1""").fetchone()
     filename, pupil, date, session, mark, unknown = bad
     if unknown:

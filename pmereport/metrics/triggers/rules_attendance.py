@@ -59,6 +59,9 @@ def low_term_attendance(inputs: TriggerInputs, p: dict) -> pd.DataFrame:
     """Attendance in any term of this academic year strictly below the line; the EHCP line applies
     when the pupil's SEN status in that term is E (EHC plan). One row per pupil and term."""
     year, attendance = _this_year(inputs)
+    if "sen_status" not in attendance:
+        raise ValueError("ATT03 needs the pupils' sen_status in the attendance frame (for the EHCP line); "
+                         "from marks, pass the roll to term_aggregates_from_marks")
     terms = term_attendance(attendance[attendance["academic_year"] == year])
     line = np.where(terms["sen_status"] == "E", p["attendance_below_ehcp"], p["attendance_below"])
     attended = 1 - terms["sessions_missed"] / terms["sessions_possible"].where(terms["sessions_possible"] > 0)
