@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from pmereport.metrics.triggers import (EXCEPTION_COLUMNS, REGISTRY, ThresholdError, evaluate, exceptions,
+from pmereport.metrics.triggers import (EXCEPTION_COLUMNS, REGISTRY, ThresholdError, evaluate, exceptions, frames_from,
                                         load_thresholds, resolve_thresholds, trigger_counts)
 from triggers_support import CAL, REPO, attendance, cases
 
@@ -105,3 +105,24 @@ def test_empty_exceptions_keep_their_columns_and_marking():
     found = exceptions(evaluate({"cases": TWO_CME}, CAL, "2025-03-10", codes=["CME01"]))
     assert found.empty and list(found.columns) == EXCEPTION_COLUMNS
     assert found.attrs["classification"] == "internal"
+
+
+def test_optional_inputs_are_checked():
+    panels = pd.DataFrame({"case_id": ["C1"], "panel_date": ["2025-02-10"], "progress_date": [pd.NaT]})
+    with pytest.raises(ValueError, match="column panel_date must hold dates"):
+        evaluate({"cases": TWO_CME, "panels": panels}, CAL, "2025-06-18")
+    with pytest.raises(ValueError, match=r"lacks columns \['progress_date'\]"):
+        evaluate({"cases": TWO_CME, "panels": panels.drop(columns="progress_date")}, CAL, "2025-06-18")
+    with pytest.raises(KeyError, match="unknown trigger input 'panel'"):
+        evaluate({"cases": TWO_CME, "panel": panels}, CAL, "2025-06-18")
+
+
+def test_frames_from_a_dataset():
+    class FakeDataset:  # the two methods frames_from uses of pmereport.contract.dataset.Dataset
+        cases = TWO_CME
+
+        def has(self, name):
+            return name == "cases"
+    occasions = pd.DataFrame({"pupil_id": ["P001"], "occasion_date": pd.to_datetime(["2025-06-02"])})
+    frames = frames_from(FakeDataset(), missing_occasions=occasions)
+    assert set(frames) == {"cases", "missing_occasions"}

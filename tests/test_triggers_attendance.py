@@ -80,3 +80,32 @@ def test_att04_fifteen_days_unauthorised(aut, spr, expected):
     rows = attendance({"term": "AUT", "sessions_unauthorised": aut},
                       {"term": "SPR", "sessions_possible": 118, "sessions_unauthorised": spr})
     assert crossed(run("ATT04", {"attendance": rows}, "2025-05-01")) == expected
+
+
+def test_att03_from_session_marks(tmp_path):
+    """Marks -> term aggregates (DuckDB) -> triggers. P1 (EHC plan) joined Mon 24 Feb 2025, after
+    the spring half-term: 24 Feb-4 Apr = 6 weeks = 30 school days = 60 sessions; 13 unauthorised
+    -> 47/60 = 78.3%, below 80%. P2 (no SEN), summer term 22 Apr-22 Jul = 58 school days (May
+    Day, Spring Bank Holiday, INSET 2 Jun and 22 Jul out) = 116 sessions; 29 ill -> exactly 75%."""
+    import pandas as pd
+
+    from pmereport.metrics.attendance_marks import term_aggregates_from_marks
+    from triggers_support import CAL
+    spring = CAL.school_days("2025-02-24", "2025-04-04")
+    summer = CAL.school_days("2025-04-22", "2025-07-22")
+    assert (len(spring), len(summer)) == (30, 58)  # the hand counts above
+    lines = ["pupil_id,school_urn,date,session,mark"]
+    for pupil, days, code, n_absent in (("P1", spring, "O", 13), ("P2", summer, "I", 29)):
+        sessions = [(d, s) for d in days for s in ("AM", "PM")]
+        for i, (d, s) in enumerate(sessions):
+            mark = code if i < n_absent else ("/" if s == "AM" else "\\")
+            lines.append(f"{pupil},100001,{d.date()},{s},{mark}")
+    path = tmp_path / "marks.csv"
+    path.write_text("\n".join(lines) + "\n")
+    roll = pd.DataFrame({"pupil_id": ["P1", "P2"], "school_urn": [100001, 100001], "sen_status": ["E", "N"]})
+    terms = term_aggregates_from_marks(path, CAL, roll)
+    found = run("ATT03", {"attendance": terms}, "2025-07-31")
+    assert list(found["pupil_id"]) == ["P1"]
+    assert same(crossed(found, "P1"), (D("2025-04-04"), 47 / 60 * 100, 80 - 47 / 60 * 100))
+    with pytest.raises(ValueError, match="ATT03 needs the pupils' sen_status"):
+        run("ATT03", {"attendance": term_aggregates_from_marks(path, CAL)}, "2025-07-31")

@@ -13,6 +13,7 @@ attendance is not required are not possible sessions.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -22,7 +23,7 @@ import pandas as pd
 
 from ..calendar import SchoolCalendar
 from ..contract.codes import TERMS
-from .attendance import ENROLMENT, year_to_date
+from .attendance import ENROLMENT, add_rates
 
 PRESENT = ("/", "\\", "L")
 APPROVED_ACTIVITY = ("B", "J", "K", "P", "V", "W")  # attending a place other than the school
@@ -113,10 +114,88 @@ def connect(threads: int | None = None, memory_limit: str = "1GB") -> duckdb.Duc
 
 
 def _load_lookups(con: duckdb.DuckDBPyConnection, calendar: SchoolCalendar) -> None:
-    for name, frame in (("term_days", term_days(calendar)), ("mark_codes", mark_codes())):
+    weekdays = pd.DataFrame({"term_no": np.arange(len(calendar.terms), dtype="int16"),
+                             "weekdays": [len(pd.bdate_range(t.start, t.end)) for t in calendar.terms]})
+    for name, frame in (("term_days", term_days(calendar)), ("mark_codes", mark_codes()),
+                        ("term_weekdays", weekdays)):
         con.register(f"{name}_df", frame)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_df")
         con.unregister(f"{name}_df")
+
+
+def _where(paths: list[str]) -> str:
+    return paths[0] + (" ..." if len(paths) > 1 else "")
+
+
+def _aggregate(con: duckdb.DuckDBPyConnection, marks, calendar: SchoolCalendar) -> None:
+    """Scan the marks once into the temp table ``term_totals`` (pupil, school, term number,
+    sessions possible / authorised / unauthorised) and check what the scan saw."""
+    paths, fmt = _files(marks)
+    _load_lookups(con, calendar)
+    try:
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE term_totals AS
+            SELECT m.pupil_id, m.school_urn, t.term_no,
+                   coalesce(sum(k.possible), 0) AS sessions_possible,
+                   coalesce(sum(k.authorised), 0) AS sessions_authorised,
+                   coalesce(sum(k.unauthorised), 0) AS sessions_unauthorised,
+                   count(*) - count(k.mark) AS unknown_marks, count(*) AS marks
+            FROM {marks_relation_sql(paths, fmt)} AS m
+                 LEFT JOIN term_days AS t ON m.date = t.date
+                 LEFT JOIN mark_codes AS k ON m.mark = k.mark
+            GROUP BY ALL""")
+    except duckdb.Error as exc:
+        raise MarksError(f"cannot read marks {_where(paths)}: {exc}") from None
+    unknown, outside = con.execute("SELECT sum(unknown_marks), count(*) FILTER (WHERE term_no IS NULL) "
+                                   "FROM term_totals").fetchone()
+    if unknown or outside:
+        _raise_first_bad_mark(con, marks_relation_sql(paths, fmt, filename=True))
+    too_many = con.execute("SELECT t.pupil_id, t.school_urn, t.term_no, t.marks FROM term_totals AS t "
+                           "JOIN term_weekdays AS w USING (term_no) WHERE t.marks > 2 * w.weekdays LIMIT 1").fetchone()
+    if too_many:
+        pupil, urn, term_no, n = too_many
+        term = calendar.terms[term_no]
+        raise MarksError(f"{_where(paths)}: pupil {pupil} at school {urn} has {n} marks in {term.code} "
+                         f"{term.academic_year}, more than two a weekday: duplicated marks?")
+
+
+def _with_roll(con: duckdb.DuckDBPyConnection, roll: pd.DataFrame | None,
+               columns: Iterable[str] | None = None) -> tuple[str, str]:
+    """SQL pieces joining the roll (one row per enrolment, else an error): its ``columns`` (default
+    all but the keys), and the join."""
+    if roll is None:
+        return "", ""
+    missing = [c for c in ENROLMENT if c not in roll]
+    if missing:
+        raise ValueError(f"roll lacks columns {missing}")
+    con.register("roll", roll)
+    duplicate = con.execute("SELECT pupil_id, school_urn FROM roll GROUP BY ALL HAVING count(*) > 1 LIMIT 1").fetchone()
+    if duplicate:
+        raise ValueError(f"roll: pupil {duplicate[0]} appears twice at school {duplicate[1]}")
+    extra = [c for c in (roll.columns if columns is None else columns) if c not in ENROLMENT and c in roll]
+    if not extra:
+        return "", ""
+    return "".join(f", r.{c}" for c in extra), " LEFT JOIN roll AS r USING (pupil_id, school_urn)"
+
+
+def _categories(calendar: SchoolCalendar, term_no: np.ndarray) -> tuple[pd.Categorical, pd.Categorical]:
+    """Academic year and term (categoricals) of each term number."""
+    terms = calendar.terms
+    years = sorted({t.academic_year for t in terms})
+    year = pd.Categorical.from_codes([years.index(t.academic_year) for t in terms], years)[term_no]
+    term = pd.Categorical.from_codes([list(TERMS).index(t.code) for t in terms], list(TERMS))[term_no]
+    return year, term
+
+
+SESSIONS_SQL = "sessions_possible, sessions_authorised, sessions_unauthorised"
+
+
+def _fetch_terms(con: duckdb.DuckDBPyConnection, calendar: SchoolCalendar, chars: str, join: str) -> pd.DataFrame:
+    out = con.execute(f"SELECT pupil_id, school_urn, term_no, {SESSIONS_SQL}{chars} FROM term_totals{join}").df()
+    year, term = _categories(calendar, out.pop("term_no").to_numpy("int16"))
+    out.insert(2, "academic_year", year)
+    out.insert(3, "term", term)
+    return out.astype({c: "int64" for c in SESSIONS_SQL.split(", ")})
 
 
 def term_aggregates_from_marks(marks, calendar: SchoolCalendar, roll: pd.DataFrame | None = None, *,
@@ -126,63 +205,59 @@ def term_aggregates_from_marks(marks, calendar: SchoolCalendar, roll: pd.DataFra
     Rows come in no particular order (sort before writing them out).
 
     One scan joins each mark to its term (by date) and its 0/1 category columns (by code) and sums
-    them per pupil, school and term. ``roll`` (optional; ``pupil_id``, ``school_urn`` and any of ncy, sex, ethnicity,
-    sen_status, fsm) adds pupil characteristics. Raises :class:`MarksError` naming the file and an
-    example row if a mark is not a DfE code, a date falls outside the configured terms, or a pupil
-    has more marks in a term than two per weekday of it (e.g. a file loaded twice; a single
-    repeated row within that bound is not detected, as an exact check would need a second scan).
+    them per pupil, school and term. ``roll`` (optional; ``pupil_id``, ``school_urn`` and any of
+    ncy, sex, ethnicity, sen_status, fsm) adds pupil characteristics. Raises :class:`MarksError`
+    naming the file and an example row if a mark is not a DfE code, a date falls outside the
+    configured terms, or a pupil has more marks in a term than two per weekday of it (e.g. a file
+    loaded twice; a single repeated row within that bound is not detected, as an exact check would
+    need a second scan).
     """
-    paths, fmt = _files(marks)
     con = con or connect()
-    _load_lookups(con, calendar)
-    query = f"""
-        SELECT m.pupil_id, m.school_urn, t.term_no,
-               sum(k.possible) AS sessions_possible, sum(k.authorised) AS sessions_authorised,
-               sum(k.unauthorised) AS sessions_unauthorised,
-               count(*) - count(k.mark) AS unknown_marks, count(*) AS marks
-        FROM {marks_relation_sql(paths, fmt)} AS m
-             LEFT JOIN term_days AS t ON m.date = t.date
-             LEFT JOIN mark_codes AS k ON m.mark = k.mark
-        GROUP BY ALL
-    """
-    try:
-        out = con.execute(query).df()
-    except duckdb.Error as exc:
-        raise MarksError(f"cannot read marks {paths[0]}{' ...' if len(paths) > 1 else ''}: {exc}") from None
-    if out["unknown_marks"].sum() or out["term_no"].isna().any():
-        _raise_first_bad_mark(con, marks_relation_sql(paths, fmt, filename=True))
-    terms = calendar.terms
-    term_no = out["term_no"].to_numpy("int16")
-    weekdays = np.array([len(pd.bdate_range(t.start, t.end)) for t in terms])
-    too_many = out["marks"].to_numpy() > 2 * weekdays[term_no]
-    if too_many.any():
-        row, term = out[too_many].iloc[0], terms[term_no[too_many][0]]
-        raise MarksError(f"{paths[0]}{' ...' if len(paths) > 1 else ''}: pupil {row['pupil_id']} at school "
-                         f"{row['school_urn']} has {int(row['marks'])} marks in {term.code} {term.academic_year}, "
-                         f"more than two a weekday: duplicated marks?")
-    years = sorted({t.academic_year for t in terms})
-    out = pd.DataFrame({
-        "pupil_id": out["pupil_id"], "school_urn": out["school_urn"],
-        "academic_year": pd.Categorical.from_codes([years.index(t.academic_year) for t in terms], years)[term_no],
-        "term": pd.Categorical.from_codes([list(TERMS).index(t.code) for t in terms], list(TERMS))[term_no],
-        **{col: out[col].fillna(0).astype("int64")
-           for col in ["sessions_possible", "sessions_authorised", "sessions_unauthorised"]}})
-    if roll is not None:
-        out = out.merge(roll, on=["pupil_id", "school_urn"], how="left", validate="many_to_one")
-    return out
+    _aggregate(con, marks, calendar)
+    return _fetch_terms(con, calendar, *_with_roll(con, roll))
+
+
+@dataclass(frozen=True)
+class MarksAttendance:
+    """What :func:`attendance_from_marks` computes: per term (for the triggers) and year to date."""
+
+    terms: pd.DataFrame  # as term_aggregates_from_marks, with the roll's sen_status (for ATT03)
+    year_to_date: pd.DataFrame  # as attendance.year_to_date, one row per enrolment
 
 
 def attendance_from_marks(marks, calendar: SchoolCalendar, academic_year: str, roll: pd.DataFrame | None = None,
                           *, up_to_term: str | None = None,
-                          con: duckdb.DuckDBPyConnection | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Term aggregates (no characteristics) and the year to date per enrolment, with the roll's
-    characteristics joined once per enrolment (cheaper than once per term). For the triggers,
-    which need SEN status per term, use ``term_aggregates_from_marks(marks, calendar, roll)``."""
-    terms = term_aggregates_from_marks(marks, calendar, con=con)
-    ytd = year_to_date(terms, academic_year, up_to_term)
-    if roll is not None:
-        ytd = ytd.merge(roll, on=list(ENROLMENT), how="left", validate="many_to_one")
-    return terms, ytd
+                          con: duckdb.DuckDBPyConnection | None = None) -> MarksAttendance:
+    """Term aggregates and the year to date per enrolment from one scan of the marks. The roll's
+    characteristics are joined once per enrolment; the term rows get only ``sen_status`` (the
+    EHCP line of trigger ATT03), which keeps the per-term frame small.
+
+    The year-to-date sums over terms are done by DuckDB on the term totals it already holds (same
+    result as :func:`pmereport.metrics.attendance.year_to_date` on the term frame, which the tests
+    check); rates and flags are added by the shared :func:`~pmereport.metrics.attendance.add_rates`.
+    """
+    order = list(TERMS)
+    term_nos = [i for i, t in enumerate(calendar.terms) if t.academic_year == academic_year
+                and (up_to_term is None or order.index(t.code) <= order.index(up_to_term))]
+    if not term_nos:
+        raise ValueError(f"no configured terms for {academic_year} (up to {up_to_term}) in "
+                         f"{calendar.term_dates.source}")
+    con = con or connect()
+    _aggregate(con, marks, calendar)
+    terms = _fetch_terms(con, calendar, *_with_roll(con, roll, ["sen_status"]))
+    chars, join = _with_roll(con, roll)
+    ytd = con.execute(f"""
+        SELECT e.*{chars}
+        FROM (SELECT pupil_id, school_urn, sum(sessions_possible) AS sessions_possible,
+                     sum(sessions_authorised) AS sessions_authorised,
+                     sum(sessions_unauthorised) AS sessions_unauthorised, max(term_no) AS latest_term_no
+              FROM term_totals WHERE term_no IN ({", ".join(map(str, term_nos))})
+              GROUP BY pupil_id, school_urn) AS e{join}
+    """).df()
+    _, latest = _categories(calendar, ytd.pop("latest_term_no").to_numpy("int16"))
+    ytd["latest_term"] = latest
+    ytd = ytd.astype({c: "int64" for c in SESSIONS_SQL.split(", ")})
+    return MarksAttendance(terms, add_rates(ytd))
 
 
 def _raise_first_bad_mark(con, source: str) -> None:

@@ -61,7 +61,8 @@ def synthetic_roll(pupils: int, rng: np.random.Generator) -> pd.DataFrame:
     secondary = ncy >= 7
     n_primary = max(1, round((~secondary).sum() / 210))
     n_secondary = max(1, round(secondary.sum() / 1000))
-    urn = np.where(secondary, 130001 + rng.integers(0, n_secondary, pupils), 110001 + rng.integers(0, n_primary, pupils))
+    urn = np.where(secondary, 130001 + rng.integers(0, n_secondary, pupils),
+                   110001 + rng.integers(0, n_primary, pupils))
     return pd.DataFrame({
         "pupil_id": [f"P{i:07d}" for i in range(1, pupils + 1)],
         "school_urn": urn.astype("int64"),

@@ -16,7 +16,7 @@ import pandas as pd
 import yaml
 
 from ...calendar import SchoolCalendar
-from .registry import REGISTRY, RULE_COLUMNS, TriggerInputs, resolve_thresholds
+from .registry import CONTRACT_INPUTS, OPTIONAL_INPUTS, REGISTRY, RULE_COLUMNS, TriggerInputs, resolve_thresholds
 
 EXCEPTION_COLUMNS = ["code", "rule", "pupil_id", "case_id", "date_crossed", "value", "threshold",
                      "over_by", "unit"]
@@ -42,6 +42,7 @@ def evaluate(frames: Mapping[str, pd.DataFrame | None], calendar: SchoolCalendar
     A rule whose inputs are missing is not run, and says so, rather than counting zero.
     """
     resolved = resolve_thresholds(thresholds)
+    check_optional_inputs(frames)
     inputs = TriggerInputs(calendar, as_of, {k: v for k, v in frames.items() if v is not None})
     unknown = [c for c in (codes or []) if c not in REGISTRY]
     if unknown:
@@ -57,6 +58,34 @@ def evaluate(frames: Mapping[str, pd.DataFrame | None], calendar: SchoolCalendar
         found = found[RULE_COLUMNS].assign(over_by=rule.over_by(found))
         results[code] = found.sort_values(["date_crossed", "pupil_id"], kind="stable").reset_index(drop=True)
     return Evaluation(inputs.as_of, resolved, results, not_run)
+
+
+def check_optional_inputs(frames: Mapping[str, pd.DataFrame | None]) -> None:
+    """Fail clearly on an unknown input name or an optional input without the columns rules read;
+    date columns must already be dates."""
+    for name, frame in frames.items():
+        if frame is None or name in CONTRACT_INPUTS:
+            continue
+        if name not in OPTIONAL_INPUTS:
+            raise KeyError(f"unknown trigger input {name!r} (contract: {', '.join(CONTRACT_INPUTS)}; "
+                           f"optional: {', '.join(OPTIONAL_INPUTS)})")
+        missing = [c for c in OPTIONAL_INPUTS[name] if c not in frame]
+        if missing:
+            raise ValueError(f"trigger input {name!r} lacks columns {missing} "
+                             f"(needs {', '.join(OPTIONAL_INPUTS[name])})")
+        for col in OPTIONAL_INPUTS[name]:
+            if col.endswith("_date") and not pd.api.types.is_datetime64_any_dtype(frame[col]):
+                raise ValueError(f"trigger input {name!r}: column {col} must hold dates "
+                                 f"(pd.to_datetime), not {frame[col].dtype}")
+
+
+def frames_from(dataset, **optional: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The trigger inputs of a loaded :class:`~pmereport.contract.dataset.Dataset` (the contract
+    extracts it has), plus any optional inputs given by name."""
+    frames = {name: getattr(dataset, name) for name in CONTRACT_INPUTS if dataset.has(name)}
+    frames.update(optional)
+    check_optional_inputs(frames)
+    return frames
 
 
 def trigger_counts(evaluation: Evaluation) -> pd.DataFrame:

@@ -16,6 +16,15 @@ import pandas as pd
 from ...calendar import SchoolCalendar
 
 RULE_COLUMNS = ["pupil_id", "case_id", "date_crossed", "value", "threshold"]
+CONTRACT_INPUTS = ("cases", "pme_returns", "exclusions", "attendance")
+# Inputs data contract v1 does not hold (candidates for v2), with the columns rules read from them.
+OPTIONAL_INPUTS = {
+    "panels": ("case_id", "panel_date", "progress_date"),
+    "consent": ("case_id", "engagement_start_date", "consent_date"),
+    "reviews": ("case_id", "review_date"),
+    "sao_notices": ("case_id", "notice_date", "place_secured_date"),
+    "missing_occasions": ("pupil_id", "occasion_date"),
+}
 
 
 @dataclass(frozen=True)
@@ -58,9 +67,8 @@ def trigger(code: str, *, message: str, source: str, params: Mapping[str, Any], 
 class TriggerInputs:
     """Everything a rule may read: extracts by name, the LA's school calendar and the as-of date.
 
-    Contract extracts: ``cases``, ``pme_returns``, ``exclusions``, ``attendance``. Optional inputs
-    the v1 contract does not hold (see ``rules_cases`` / ``rules_provision`` for their columns):
-    ``panels``, ``consent``, ``reviews``, ``sao_notices``, ``missing_occasions``.
+    Contract extracts: :data:`CONTRACT_INPUTS`. Optional inputs the v1 contract does not hold, and
+    the columns rules read from them: :data:`OPTIONAL_INPUTS`.
     """
 
     calendar: SchoolCalendar

@@ -80,7 +80,8 @@ def unauthorised_fifteen_days(inputs: TriggerInputs, p: dict) -> pd.DataFrame:
     the running total reached the line."""
     year, attendance = _this_year(inputs)
     terms = term_attendance(attendance[attendance["academic_year"] == year])
-    terms = terms.assign(_order=terms["term"].map({c: i for i, c in enumerate(TERMS)})).sort_values(["pupil_id", "_order"])
+    order = terms["term"].map({c: i for i, c in enumerate(TERMS)})
+    terms = terms.assign(_order=order).sort_values(["pupil_id", "_order"])
     terms["running_days"] = terms.groupby("pupil_id")["sessions_unauthorised"].cumsum() / 2
     reached = terms[terms["running_days"] >= p["school_days"]]
     first = reached.groupby("pupil_id", as_index=False).first()
