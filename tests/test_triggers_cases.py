@@ -55,7 +55,7 @@ def test_esc01_longer_than_twenty_school_days(referral, as_of, expected):
 # Panel Mon 10 Feb 2025 + 42 days = Mon 24 Mar (calendar weeks: the half-term does not stop the
 # clock). Panel Tue 22 Apr + 42 days = Tue 3 Jun (over May Day, half-term and Spring BH).
 def _panels(panel_date, progress=None):
-    return pd.DataFrame({"case_id": ["C1"], "panel_date": [D(panel_date)], "progress_date": [pd.to_datetime(progress)]})
+    return pd.DataFrame({"case_id": ["C1"], "panel_date": [D(panel_date)], "progress_date": pd.to_datetime(pd.Series([progress]))})
 
 
 @pytest.mark.parametrize("panel, as_of, expected", [
@@ -87,7 +87,7 @@ def test_pnl01_not_run_without_panel_dates():
 # Engagement started Mon 6 Jan 2025; 12 weeks = 84 days -> Mon 31 Mar; beyond = from Tue 1 Apr.
 def _consent(start, consent=None):
     return pd.DataFrame({"case_id": ["C1"], "engagement_start_date": [D(start)],
-                         "consent_date": [pd.to_datetime(consent)]})
+                         "consent_date": pd.to_datetime(pd.Series([consent]))})
 
 
 @pytest.mark.parametrize("as_of, expected", [
@@ -124,7 +124,7 @@ def test_ehe01_reassessment_and_referral_fallback():
 # -- EHE02: 8 weeks to secure a place before an SAO (Leics) ------------------------------------
 # Notice Mon 3 Feb 2025 + 56 days = Mon 31 Mar; a maximum of 8 weeks, so past it from Tue 1 Apr.
 def _notice(notice, place=None):
-    return pd.DataFrame({"case_id": ["C1"], "notice_date": [D(notice)], "place_secured_date": [pd.to_datetime(place)]})
+    return pd.DataFrame({"case_id": ["C1"], "notice_date": [D(notice)], "place_secured_date": pd.to_datetime(pd.Series([place]))})
 
 
 @pytest.mark.parametrize("as_of, expected", [
