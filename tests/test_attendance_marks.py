@@ -143,3 +143,17 @@ def test_synthetic_marks_look_like_england(small_marks):
     again = write_marks(parquet.marks_dir.parent.parent / "again", seed=7, size=600, academic_year="2024/25")
     first = pd.read_parquet(parquet.marks_dir / "part-00000.parquet")
     assert first.equals(pd.read_parquet(again.marks_dir / "part-00000.parquet"))
+
+
+def test_roll_from_a_file_and_its_checks(small_marks, tmp_path):
+    parquet, csv = small_marks
+    from_frame = attendance_from_marks(parquet.marks_dir, CAL, "2024/25", pd.read_parquet(parquet.roll_path))
+    for roll_file in (parquet.roll_path, csv.roll_path):
+        from_file = attendance_from_marks(parquet.marks_dir, CAL, "2024/25", roll_file)
+        pd.testing.assert_frame_equal(_plain(from_file.year_to_date).sort_values("pupil_id", ignore_index=True),
+                                      _plain(from_frame.year_to_date).sort_values("pupil_id", ignore_index=True))
+    roll = pd.read_parquet(parquet.roll_path)
+    with pytest.raises(ValueError, match=f"roll: pupil {roll['pupil_id'][0]} appears twice"):
+        attendance_from_marks(parquet.marks_dir, CAL, "2024/25", pd.concat([roll, roll.head(1)]))
+    with pytest.raises(ValueError, match=r"roll lacks columns \['school_urn'\]"):
+        attendance_from_marks(parquet.marks_dir, CAL, "2024/25", roll.drop(columns="school_urn"))

@@ -1,11 +1,12 @@
 """Session-level attendance marks -> per-pupil term aggregates, out of core with DuckDB.
 
 A county's marks are large (100,000 pupils x 190 days x 2 sessions = 38 million rows a year), so
-they are never loaded into pandas: DuckDB scans the CSV or Parquet files and returns one row per
-pupil, school and term, shaped like the contract's ``attendance`` extract; the measures in
-:mod:`pmereport.metrics.attendance` then run on that small frame.
+they are never loaded into pandas: DuckDB scans the CSV or Parquet files once into per-pupil,
+per-school, per-term totals (shaped like the contract's ``attendance`` extract) and sums those to
+the year to date; only these small frames come back to pandas, where the measures of
+:mod:`pmereport.metrics.attendance` and the triggers run on them.
 
-Marks files have the columns ``pupil_id``, ``school_urn``, ``date`` (ISO), ``session`` (AM/PM) and
+Data contract v1 has no marks extract (a v2 candidate). Marks files have the columns ``pupil_id``, ``school_urn``, ``date`` (ISO), ``session`` (AM/PM) and
 ``mark`` (DfE attendance code). Codes and how they count: DfE "Working together to improve school
 attendance" (August 2024), as in DfE's published year-to-date attendance data (reason columns of
 ``EES_ytd_data.csv``): present and approved educational activity count as attendance; codes where
@@ -37,8 +38,6 @@ POSSIBLE = PRESENT + APPROVED_ACTIVITY + AUTHORISED + UNAUTHORISED
 
 MARK_COLUMNS = {"pupil_id": "VARCHAR", "school_urn": "INTEGER", "date": "DATE", "session": "VARCHAR",
                 "mark": "VARCHAR"}
-AGGREGATE_COLUMNS = ["pupil_id", "school_urn", "academic_year", "term", "sessions_possible",
-                     "sessions_authorised", "sessions_unauthorised"]
 
 
 class MarksError(ValueError):
@@ -159,20 +158,35 @@ def _aggregate(con: duckdb.DuckDBPyConnection, marks, calendar: SchoolCalendar) 
                          f"{term.academic_year}, more than two a weekday: duplicated marks?")
 
 
-def _with_roll(con: duckdb.DuckDBPyConnection, roll: pd.DataFrame | None,
-               columns: Iterable[str] | None = None) -> tuple[str, str]:
-    """SQL pieces joining the roll (one row per enrolment, else an error): its ``columns`` (default
-    all but the keys), and the join."""
+Roll = pd.DataFrame | str | Path | None
+
+
+def _load_roll(con: duckdb.DuckDBPyConnection, roll: Roll) -> list[str]:
+    """Put the roll (a frame, or a .parquet / .csv file read by DuckDB) in the connection as
+    ``roll``, checking it has one row per enrolment; returns its columns ([] if no roll)."""
     if roll is None:
-        return "", ""
-    missing = [c for c in ENROLMENT if c not in roll]
+        return []
+    if isinstance(roll, pd.DataFrame):
+        con.register("roll", roll)
+    else:
+        path = str(roll).replace("'", "''")
+        reader = (f"read_parquet('{path}')" if str(roll).endswith(".parquet") else
+                  f"read_csv('{path}', header=true, types={{'pupil_id': 'VARCHAR', 'school_urn': 'INTEGER'}})")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW roll AS SELECT * FROM {reader}")
+    columns = [d[0] for d in con.execute("SELECT * FROM roll LIMIT 0").description]
+    missing = [c for c in ENROLMENT if c not in columns]
     if missing:
         raise ValueError(f"roll lacks columns {missing}")
-    con.register("roll", roll)
     duplicate = con.execute("SELECT pupil_id, school_urn FROM roll GROUP BY ALL HAVING count(*) > 1 LIMIT 1").fetchone()
     if duplicate:
         raise ValueError(f"roll: pupil {duplicate[0]} appears twice at school {duplicate[1]}")
-    extra = [c for c in (roll.columns if columns is None else columns) if c not in ENROLMENT and c in roll]
+    return columns
+
+
+def _roll_sql(roll_columns: list[str], wanted: Iterable[str] | None = None) -> tuple[str, str]:
+    """SQL pieces joining the loaded roll: its ``wanted`` columns (default all but the keys), and
+    the join ("" and "" if there is nothing to join)."""
+    extra = [c for c in (roll_columns if wanted is None else wanted) if c not in ENROLMENT and c in roll_columns]
     if not extra:
         return "", ""
     return "".join(f", r.{c}" for c in extra), " LEFT JOIN roll AS r USING (pupil_id, school_urn)"
@@ -198,15 +212,16 @@ def _fetch_terms(con: duckdb.DuckDBPyConnection, calendar: SchoolCalendar, chars
     return out.astype({c: "int64" for c in SESSIONS_SQL.split(", ")})
 
 
-def term_aggregates_from_marks(marks, calendar: SchoolCalendar, roll: pd.DataFrame | None = None, *,
+def term_aggregates_from_marks(marks, calendar: SchoolCalendar, roll: Roll = None, *,
                                con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
     """One row per pupil, school, academic year and term: sessions possible, authorised and
     unauthorised absence, counted from session marks by DuckDB without loading them into pandas.
     Rows come in no particular order (sort before writing them out).
 
     One scan joins each mark to its term (by date) and its 0/1 category columns (by code) and sums
-    them per pupil, school and term. ``roll`` (optional; ``pupil_id``, ``school_urn`` and any of
-    ncy, sex, ethnicity, sen_status, fsm) adds pupil characteristics. Raises :class:`MarksError`
+    them per pupil, school and term. ``roll`` (optional: a frame or a .parquet / .csv file with
+    ``pupil_id``, ``school_urn`` and any of ncy, sex, ethnicity, sen_status, fsm) adds pupil
+    characteristics. Raises :class:`MarksError`
     naming the file and an example row if a mark is not a DfE code, a date falls outside the
     configured terms, or a pupil has more marks in a term than two per weekday of it (e.g. a file
     loaded twice; a single repeated row within that bound is not detected, as an exact check would
@@ -214,7 +229,7 @@ def term_aggregates_from_marks(marks, calendar: SchoolCalendar, roll: pd.DataFra
     """
     con = con or connect()
     _aggregate(con, marks, calendar)
-    return _fetch_terms(con, calendar, *_with_roll(con, roll))
+    return _fetch_terms(con, calendar, *_roll_sql(_load_roll(con, roll)))
 
 
 @dataclass(frozen=True)
@@ -225,7 +240,7 @@ class MarksAttendance:
     year_to_date: pd.DataFrame  # as attendance.year_to_date, one row per enrolment
 
 
-def attendance_from_marks(marks, calendar: SchoolCalendar, academic_year: str, roll: pd.DataFrame | None = None,
+def attendance_from_marks(marks, calendar: SchoolCalendar, academic_year: str, roll: Roll = None,
                           *, up_to_term: str | None = None,
                           con: duckdb.DuckDBPyConnection | None = None) -> MarksAttendance:
     """Term aggregates and the year to date per enrolment from one scan of the marks. The roll's
@@ -244,8 +259,9 @@ def attendance_from_marks(marks, calendar: SchoolCalendar, academic_year: str, r
                          f"{calendar.term_dates.source}")
     con = con or connect()
     _aggregate(con, marks, calendar)
-    terms = _fetch_terms(con, calendar, *_with_roll(con, roll, ["sen_status"]))
-    chars, join = _with_roll(con, roll)
+    roll_columns = _load_roll(con, roll)
+    terms = _fetch_terms(con, calendar, *_roll_sql(roll_columns, ["sen_status"]))
+    chars, join = _roll_sql(roll_columns)
     ytd = con.execute(f"""
         SELECT e.*{chars}
         FROM (SELECT pupil_id, school_urn, sum(sessions_possible) AS sessions_possible,
