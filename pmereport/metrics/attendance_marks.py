@@ -172,7 +172,7 @@ def _load_roll(con: duckdb.DuckDBPyConnection, roll: Roll) -> list[str]:
         path = str(roll).replace("'", "''")
         reader = (f"read_parquet('{path}')" if str(roll).endswith(".parquet") else
                   f"read_csv('{path}', header=true, types={{'pupil_id': 'VARCHAR', 'school_urn': 'INTEGER'}})")
-        con.execute(f"CREATE OR REPLACE TEMP VIEW roll AS SELECT * FROM {reader}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE roll AS SELECT * FROM {reader}")  # read once
     columns = [d[0] for d in con.execute("SELECT * FROM roll LIMIT 0").description]
     missing = [c for c in ENROLMENT if c not in columns]
     if missing:
