@@ -6,11 +6,12 @@ per-school, per-term totals (shaped like the contract's ``attendance`` extract) 
 the year to date; only these small frames come back to pandas, where the measures of
 :mod:`pmereport.metrics.attendance` and the triggers run on them.
 
-Data contract v1 has no marks extract (a v2 candidate). Marks files have the columns ``pupil_id``, ``school_urn``, ``date`` (ISO), ``session`` (AM/PM) and
-``mark`` (DfE attendance code). Codes and how they count: DfE "Working together to improve school
-attendance" (August 2024), as in DfE's published year-to-date attendance data (reason columns of
-``EES_ytd_data.csv``): present and approved educational activity count as attendance; codes where
-attendance is not required are not possible sessions.
+Data contract v1 has no marks extract (a v2 candidate). Marks files have the columns
+``pupil_id``, ``school_urn``, ``date`` (ISO), ``session`` (AM/PM) and ``mark`` (DfE attendance
+code). Codes and how they count: DfE "Working together to improve school attendance" (August
+2024), as in DfE's published year-to-date attendance data (reason columns of ``EES_ytd_data.csv``):
+present and approved educational activity count as attendance; codes where attendance is not
+required are not possible sessions (Q too: it is absent from DfE's possible-session breakdown).
 """
 from __future__ import annotations
 
