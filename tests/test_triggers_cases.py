@@ -84,17 +84,22 @@ def test_pnl01_not_run_without_panel_dates():
 
 
 # -- CON01: consent withheld beyond 12 weeks (Lancashire) --------------------------------------
-# Engagement started Mon 6 Jan 2025; 12 weeks = 84 days -> Mon 31 Mar; beyond = from Tue 1 Apr.
+# Engagement started Mon 6 Jan 2025; 12 weeks = 84 days -> Mon 31 Mar; beyond = from Tue 1 Apr
+# (over the spring half-term). From Mon 14 Apr 2025: 84 days -> Mon 7 Jul, over Easter Monday,
+# May Day, the May half-term and the Spring Bank Holiday; beyond = from Tue 8 Jul.
 def _consent(start, consent=None):
     return pd.DataFrame({"case_id": ["C1"], "engagement_start_date": [D(start)],
                          "consent_date": pd.to_datetime(pd.Series([consent]))})
 
 
-@pytest.mark.parametrize("as_of, expected", [
-    ("2025-03-30", None), ("2025-03-31", None), ("2025-04-01", (D("2025-04-01"), 85, 1)),
+@pytest.mark.parametrize("start, as_of, expected", [
+    ("2025-01-06", "2025-03-30", None), ("2025-01-06", "2025-03-31", None),
+    ("2025-01-06", "2025-04-01", (D("2025-04-01"), 85, 1)),
+    ("2025-04-14", "2025-07-06", None), ("2025-04-14", "2025-07-07", None),
+    ("2025-04-14", "2025-07-08", (D("2025-07-08"), 85, 1)),
 ])
-def test_con01_beyond_twelve_weeks(as_of, expected):
-    assert crossed(run("CON01", {"cases": cases({}), "consent": _consent("2025-01-06")}, as_of)) == expected
+def test_con01_beyond_twelve_weeks(start, as_of, expected):
+    assert crossed(run("CON01", {"cases": cases({}), "consent": _consent(start)}, as_of)) == expected
 
 
 def test_con01_consent_given_stops_it():
@@ -122,16 +127,21 @@ def test_ehe01_reassessment_and_referral_fallback():
 
 
 # -- EHE02: 8 weeks to secure a place before an SAO (Leics) ------------------------------------
-# Notice Mon 3 Feb 2025 + 56 days = Mon 31 Mar; a maximum of 8 weeks, so past it from Tue 1 Apr.
+# Notice Mon 3 Feb 2025 + 56 days = Mon 31 Mar; a maximum of 8 weeks, so past it from Tue 1 Apr
+# (over the spring half-term). Notice Mon 28 Apr + 56 days = Mon 23 Jun (over May Day, the May
+# half-term and the Spring Bank Holiday), past it from Tue 24 Jun.
 def _notice(notice, place=None):
     return pd.DataFrame({"case_id": ["C1"], "notice_date": [D(notice)], "place_secured_date": pd.to_datetime(pd.Series([place]))})
 
 
-@pytest.mark.parametrize("as_of, expected", [
-    ("2025-03-30", None), ("2025-03-31", None), ("2025-04-01", (D("2025-04-01"), 57, 1)),
+@pytest.mark.parametrize("notice, as_of, expected", [
+    ("2025-02-03", "2025-03-30", None), ("2025-02-03", "2025-03-31", None),
+    ("2025-02-03", "2025-04-01", (D("2025-04-01"), 57, 1)),
+    ("2025-04-28", "2025-06-22", None), ("2025-04-28", "2025-06-23", None),
+    ("2025-04-28", "2025-06-24", (D("2025-06-24"), 57, 1)),
 ])
-def test_ehe02_eight_weeks_after_notice(as_of, expected):
-    frames = {"cases": cases({"pme_group": "EHU"}), "sao_notices": _notice("2025-02-03")}
+def test_ehe02_eight_weeks_after_notice(notice, as_of, expected):
+    frames = {"cases": cases({"pme_group": "EHU"}), "sao_notices": _notice(notice)}
     assert crossed(run("EHE02", frames, as_of)) == expected
 
 
@@ -141,15 +151,20 @@ def test_ehe02_place_secured_stops_it():
 
 
 # -- REV01: medical / AP reviews every 6 weeks (Leics) -----------------------------------------
-# Latest stage date: case management Mon 20 Jan 2025 + 42 days = Mon 3 Mar (over half-term).
+# Latest stage date: case management Mon 20 Jan 2025 + 42 days = Mon 3 Mar (over half-term);
+# monitoring from Tue 22 Apr 2025 + 42 days = Tue 3 Jun (over May Day, half-term, Spring BH).
 MEDICAL = cases({"referral_date": "2025-01-06", "case_management_date": "2025-01-20"})
 
 
-@pytest.mark.parametrize("as_of, expected", [
-    ("2025-03-02", None), ("2025-03-03", (D("2025-03-03"), 42, 0)), ("2025-03-04", (D("2025-03-03"), 43, 1)),
+@pytest.mark.parametrize("monitoring, as_of, expected", [
+    (None, "2025-03-02", None), (None, "2025-03-03", (D("2025-03-03"), 42, 0)),
+    (None, "2025-03-04", (D("2025-03-03"), 43, 1)),
+    ("2025-04-22", "2025-06-02", None), ("2025-04-22", "2025-06-03", (D("2025-06-03"), 42, 0)),
+    ("2025-04-22", "2025-06-04", (D("2025-06-03"), 43, 1)),
 ])
-def test_rev01_six_weeks_since_last_review(as_of, expected):
-    assert crossed(run("REV01", {"cases": MEDICAL}, as_of)) == expected
+def test_rev01_six_weeks_since_last_review(monitoring, as_of, expected):
+    frame = MEDICAL.assign(monitoring_date=pd.to_datetime(pd.Series([monitoring], index=MEDICAL.index)))
+    assert crossed(run("REV01", {"cases": frame}, as_of)) == expected
 
 
 def test_rev01_review_resets_and_groups_are_a_parameter():

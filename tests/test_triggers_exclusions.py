@@ -4,6 +4,8 @@ import pytest
 from triggers_support import D, cases, crossed, exclusions, run
 
 
+# EXC01 / EXC02 count sessions and suspensions, not calendar days: holidays do not enter; the
+# school-year boundary does (a 2023/24 suspension is not counted in 2024/25).
 # EXC01: more than 35 days (70 sessions) of suspension in the school year.
 @pytest.mark.parametrize("second, expected", [
     (9, None),                                     # 60 + 9 = 69 sessions = 34.5 days

@@ -6,15 +6,19 @@ from triggers_support import D, cases, crossed, returns, run
 
 
 # RTT01: no end date, past a grace of school days. Started Fri 14 Feb 2025: 14 (1), half-term,
-# 24 (2), 25 (3), 26 (4), 27 (5), Fri 28 Feb (6).
-@pytest.mark.parametrize("as_of, grace, expected", [
-    ("2025-02-16", 0, (D("2025-02-14"), 1, 1)),   # default: flagged from its first day
-    ("2025-02-26", 5, None),                      # 4 days
-    ("2025-02-27", 5, None),                      # 5 days: at the grace
-    ("2025-02-28", 5, (D("2025-02-28"), 6, 1)),   # 6 days, over on the 6th
+# 24 (2), 25 (3), 26 (4), 27 (5), Fri 28 Feb (6). Started Thu 1 May 2025: 1 (1), 2 (2), May Day,
+# Tue 6 May (3).
+@pytest.mark.parametrize("start, as_of, grace, expected", [
+    ("2025-02-14", "2025-02-16", 0, (D("2025-02-14"), 1, 1)),   # default: flagged from its first day
+    ("2025-02-14", "2025-02-26", 5, None),                      # 4 days
+    ("2025-02-14", "2025-02-27", 5, None),                      # 5 days: at the grace
+    ("2025-02-14", "2025-02-28", 5, (D("2025-02-28"), 6, 1)),   # 6 days, over on the 6th
+    ("2025-05-01", "2025-05-01", 2, None),                      # 1 day
+    ("2025-05-01", "2025-05-05", 2, None),                      # 2 days (5 May bank holiday)
+    ("2025-05-01", "2025-05-06", 2, (D("2025-05-06"), 3, 1)),   # 3 days
 ])
-def test_rtt01_no_end_date(as_of, grace, expected):
-    ret = returns({"rtt_start_date": "2025-02-14", "rtt_end_date": None})
+def test_rtt01_no_end_date(start, as_of, grace, expected):
+    ret = returns({"return_month": D(as_of).replace(day=1), "rtt_start_date": start, "rtt_end_date": None})
     assert crossed(run("RTT01", {"pme_returns": ret}, as_of, grace_school_days=grace)) == expected
 
 
@@ -45,10 +49,13 @@ def test_rtt02_past_end_date(end, as_of, grace, expected):
     ("2025-02-14", "2025-02-25", 2, None),
     ("2025-02-14", "2025-02-26", 2, (D("2025-02-26"), 3, 1)),
     ("2025-02-14", "2025-02-24", 2, None),
+    ("2025-05-02", "2025-05-05", 0, None),                        # Mon 5 May bank holiday
+    ("2025-05-02", "2025-05-06", 0, (D("2025-05-06"), 1, 1)),
     (None, "2025-02-13", 0, (D("2025-02-13"), 1, 1)),  # no review date: overdue from the start
 ])
 def test_rtt03_review_overdue(review, as_of, grace, expected):
-    ret = returns({"rtt_start_date": "2025-02-13", "rtt_review_date": review})
+    ret = returns({"return_month": D(as_of).replace(day=1), "rtt_start_date": "2025-02-13",
+                   "rtt_review_date": review})
     assert crossed(run("RTT03", {"pme_returns": ret}, as_of, grace_school_days=grace)) == expected
 
 
