@@ -236,7 +236,7 @@ def main() -> None:
         f"Generating the marks (`pmereport.synth.marks.write_marks`): Parquet {generation['parquet']:.1f} s, "
         f"CSV {generation['csv']:.1f} s.",
         "",
-        "Reproduce: `PYTHONPATH=. python bench/bench_attendance.py` (add `--pupils 250000` for `large`).",
+        "Reproduce: `PYTHONPATH=. python bench/bench_attendance.py` (add `--pupils 300000` for `large`).",
         "",
     ]
     args.results.write_text("\n".join(lines))

@@ -48,6 +48,13 @@ def test_state_funeral_bank_holiday_2022(cal):
     assert cal.count_school_days("2022-09-19", "2022-09-23") == 4
 
 
+def test_every_configured_year_has_about_190_days(cal):
+    totals = cal.terms_table().groupby("academic_year")["school_days"].sum()
+    assert list(totals.index) == ["2020/21", "2021/22", "2022/23", "2023/24", "2024/25", "2025/26", "2026/27"]
+    # 2022/23 lost two term-time days to the Queen's funeral (19 Sep) and the Coronation (8 May)
+    assert totals.drop("2022/23").eq(190).all() and totals["2022/23"] == 189
+
+
 def test_term_and_year_totals_2024_25(cal):
     table = cal.terms_table().set_index(["academic_year", "term"])["school_days"]
     # Autumn 2 Sep-20 Dec: 15 full weeks outside half-term = 75 weekdays - 2 INSET = 73
@@ -90,8 +97,8 @@ def test_vectorised_count_agrees_with_hand_counts(cal):
 def test_dates_outside_configured_years_fail_clearly(cal):
     with pytest.raises(OutsideTermsError, match="2027-09-01 is outside the term dates configured in .*shire-county"):
         cal.count_school_days("2027-08-31", "2027-09-01")  # 31 Aug 2027 is the last configured day
-    with pytest.raises(OutsideTermsError, match="2022-08-31"):  # 2021/22 is not configured
-        cal.is_school_day("2022-08-31")
+    with pytest.raises(OutsideTermsError, match="2020-08-31"):  # 2019/20 is not configured
+        cal.is_school_day("2020-08-31")
 
 
 def test_summer_holiday_is_in_range_but_not_in_a_term(cal):

@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from ..calendar import SchoolCalendar, academic_year_bounds, load_calendar
 
-SIZES = {"small": 2_000, "county": 100_000, "large": 250_000}
+SIZES = {"small": 3_000, "county": 100_000, "large": 300_000}  # pupils, as the synth generator's sizes
 DEFAULT_TERMS = Path(__file__).resolve().parents[2] / "parameters" / "terms" / "shire-county.yaml"
 CHUNK_PUPILS = 20_000
 
