@@ -1,6 +1,8 @@
 """Load a whole data folder: every extract validated, with its row accounting kept beside it."""
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,9 +49,59 @@ class Dataset:
         return {"ok": self.ok, "extracts": {n: r.accounting() for n, r in self.results.items()}}
 
 
-def load(data_dir: str | Path) -> Dataset:
-    """Read and validate every extract in ``data_dir`` (see docs/data-dictionary.md)."""
+# A report run validates the data once and shares the result with its notebooks through this
+# folder (Parquet), named in the environment the notebook kernels inherit.
+CACHE_ENV = "PMEREPORT_DATASET_CACHE"
+
+
+def fingerprint(data_dir: Path) -> list:
+    """What identifies a data folder's contents cheaply: every file's path, size and mtime."""
+    return sorted([str(p.relative_to(data_dir)), p.stat().st_size, p.stat().st_mtime_ns]
+                  for p in data_dir.rglob("*") if p.is_file())
+
+
+def save_cache(ds: Dataset, folder: Path) -> None:
+    """Write a validated dataset to ``folder`` so that ``load`` can reuse it without re-validating."""
+    folder.mkdir(parents=True, exist_ok=True)
+    meta = {"data_dir": str(ds.data_dir.resolve()), "fingerprint": fingerprint(ds.data_dir), "extracts": {}}
+    for name, r in ds.results.items():
+        r.data.to_parquet(folder / f"{name}.parquet", index=False)
+        r.issues.astype({"row": "Int64", "value": "string"}).to_parquet(folder / f"{name}.issues.parquet",
+                                                                       index=False)
+        meta["extracts"][name] = {"files": r.files, "rows_read": r.rows_read, "file_errors": r.file_errors}
+    (folder / "meta.json").write_text(json.dumps(meta))
+
+
+def _load_cache(data_dir: Path, folder: Path) -> Dataset | None:
+    meta_path = folder / "meta.json"
+    if not meta_path.is_file():
+        return None
+    meta = json.loads(meta_path.read_text())
+    if meta["data_dir"] != str(data_dir.resolve()) or meta["fingerprint"] != json.loads(
+            json.dumps(fingerprint(data_dir))):
+        return None
+    results = {}
+    for name, m in meta["extracts"].items():
+        data = pd.read_parquet(folder / f"{name}.parquet")
+        issues = pd.read_parquet(folder / f"{name}.issues.parquet").astype({"row": "object", "value": "object"})
+        issues = issues.where(issues.notna(), None)
+        results[name] = ExtractResult(name, m["files"], m["rows_read"], data, issues, m["file_errors"])
+    return Dataset(data_dir, results)
+
+
+def load(data_dir: str | Path, cache_dir: str | Path | None = None) -> Dataset:
+    """Read and validate every extract in ``data_dir`` (see docs/data-dictionary.md).
+
+    Inside a report run the validated data is reused from the run's cache (``cache_dir``, or the
+    folder named by the PMEREPORT_DATASET_CACHE environment variable) when the data folder's files
+    are unchanged; otherwise everything is read and validated afresh.
+    """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise FileNotFoundError(f"data folder not found: {data_dir}")
+    cache_dir = cache_dir or os.environ.get(CACHE_ENV)
+    if cache_dir:
+        cached = _load_cache(data_dir, Path(cache_dir))
+        if cached is not None:
+            return cached
     return Dataset(data_dir, validate_folder(data_dir))

@@ -143,6 +143,10 @@ PME_RETURNS = Extract(
              "Leicestershire PME web page; Nottinghamshire CME strategy"),
         Rule("RET03", "A reduced timetable cannot end before it starts", ["rtt_start_date", "rtt_end_date"],
              _on_or_after("rtt_end_date", "rtt_start_date")),
+        Rule("RET05", "A reduced timetable on a month's return must have started by the end of that month",
+             ["return_month", "rtt_start_date"],
+             lambda d: _blank(d["rtt_start_date"]) | _blank(d["return_month"])
+             | (d["rtt_start_date"] < d["return_month"] + pd.offsets.MonthBegin(1))),
         Rule("RET04", "A pupil appears once per school per return month",
              ["return_month", "school_urn", "pupil_id"],
              lambda d: ~d.duplicated(["return_month", "school_urn", "pupil_id"], keep="first")),

@@ -23,7 +23,7 @@ def _field_checks(f: Field) -> list[pa.Check]:
     if f.maximum is not None:
         checks.append(pa.Check.le(f.maximum, name="FIELD_MAX"))
     if f.pattern is not None:
-        checks.append(pa.Check.str_fullmatch(f.pattern, name="FIELD_PATTERN"))
+        checks.append(pa.Check.str_matches(f"(?:{f.pattern})$", name="FIELD_PATTERN"))
     return checks
 
 

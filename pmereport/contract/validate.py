@@ -25,11 +25,11 @@ FIELD_RULE_MESSAGES = {
     "FIELD_CODE": "not an allowed code",
     "FIELD_MIN": "below the minimum ({minimum:g})",
     "FIELD_MAX": "above the maximum ({maximum:g})",
-    "FIELD_PATTERN": "does not match the expected format",
+    "FIELD_PATTERN": "does not match the expected format (regular expression {pattern})",
     "FIELD_UNIQUE": "duplicate value: must be unique",
 }
 PANDERA_CHECK_RULES = {"isin": "FIELD_CODE", "greater_than_or_equal_to": "FIELD_MIN",
-                       "less_than_or_equal_to": "FIELD_MAX", "str_fullmatch": "FIELD_PATTERN"}
+                       "less_than_or_equal_to": "FIELD_MAX", "str_matches": "FIELD_PATTERN"}
 TYPE_WORDS = {"date": "date (YYYY-MM-DD or DD/MM/YYYY)", "month": "month (YYYY-MM)", "int": "whole number",
               "float": "number", "str": "text", "code": "code"}
 
@@ -71,8 +71,11 @@ def _issue_frame(records: list[dict]) -> pd.DataFrame:
 
 
 def _field_message(rule: str, f) -> str:
-    return FIELD_RULE_MESSAGES[rule].format(type=TYPE_WORDS[f.type], minimum=f.minimum or 0,
-                                            maximum=f.maximum or 0)
+    message = FIELD_RULE_MESSAGES[rule].format(type=TYPE_WORDS[f.type], minimum=f.minimum or 0,
+                                               maximum=f.maximum or 0, pattern=f.pattern)
+    if rule == "FIELD_CODE" and f.codes and len(f.codes) <= 20:
+        message += f" (allowed: {', '.join(f.codes)})"
+    return message
 
 
 def _pandera_issues(failures: pd.DataFrame, extract: Extract, raw: pd.DataFrame) -> list[dict]:
@@ -90,8 +93,9 @@ def _pandera_issues(failures: pd.DataFrame, extract: Extract, raw: pd.DataFrame)
                 continue  # pandera lists a frame-level failure once per column of the row
             seen.add((i, check))
             rule = rules[check]
-            values = "; ".join(f"{c}={_display(raw.at[i, c]) if c in raw else None}" for c in rule.columns)
-            records.append(dict(column=", ".join(rule.columns), rule=rule.code,
+            given = [c for c in rule.columns if c in raw and _display(raw.at[i, c]) is not None]
+            values = "; ".join(f"{c}={_display(raw.at[i, c])}" for c in given)
+            records.append(dict(column=", ".join(given or rule.columns), rule=rule.code,
                                 message=f"{rule.message} [{rule.source}]", value=values, i=i))
             continue
         f = extract.field(case.column)

@@ -1,0 +1,155 @@
+"""The `pmereport` command: a thin layer over the library (DESIGN.md section 2).
+
+    pmereport demo [--out DIR]                       synthetic county data + the full board pack
+    pmereport synth --out DIR [--seed N] [--size small|county|large]
+    pmereport validate DATA_DIR [--issues FILE.csv]  exit 1 if any extract fails its contract
+    pmereport run PARAMS.yaml [--data DIR] [--out DIR]
+    pmereport verify RUN_DIR                          re-run from the manifest; exit 0 only if identical
+    pmereport doctor                                  check the kernel, PDF engine and fonts
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+DEMO_PARAMS = "board.yaml"
+DEMO_SEED = 1
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _parameters_dir() -> Path:
+    """The project's parameters/ folder (the repo checkout the package is installed from)."""
+    here = Path(__file__).resolve().parent.parent / "parameters"
+    if here.is_dir():
+        return here
+    return Path.cwd() / "parameters"
+
+
+def cmd_synth(args) -> int:
+    from .synth import generate
+
+    start = time.perf_counter()
+    summary = generate(args.out, seed=args.seed, size=args.size, progress=_say)
+    rows = ", ".join(f"{k} {v:,}" for k, v in summary.get("rows", {}).items())
+    _say(f"synthetic {args.size} data (seed {args.seed}) written to {args.out} in "
+         f"{time.perf_counter() - start:.1f} s: {rows}")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from .contract.dataset import load
+    from .contract.report import format_validation
+
+    data_dir = Path(args.data_dir)
+    if not data_dir.is_dir():
+        _say(f"error: data folder not found: {data_dir}")
+        return 2
+    ds = load(data_dir)
+    print(format_validation(ds.results))
+    if args.issues:
+        ds.issues().to_csv(args.issues, index=False)
+        _say(f"all problems written to {args.issues}")
+    return 0 if ds.ok else 1
+
+
+def cmd_run(args) -> int:
+    from .report import run_report
+
+    start = time.perf_counter()
+    run_dir = run_report(args.params, data_dir=args.data, out_dir=args.out, progress=_say)
+    _say(f"run finished in {time.perf_counter() - start:.1f} s: {run_dir}")
+    _say(f"board paper: {Path(run_dir) / 'report.pdf'}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from .report import run_report
+    from .report.run import read_params
+    from .synth import generate
+
+    out = Path(args.out)
+    data_dir = out / "demo-data"
+    start = time.perf_counter()
+    _say(f"[1/2] generating synthetic '{args.size}' county data (seed {DEMO_SEED}) in {data_dir}")
+    generate(data_dir, seed=DEMO_SEED, size=args.size, progress=_say)
+    _say(f"[2/2] running the board pack ({_parameters_dir() / DEMO_PARAMS})")
+    params = read_params(_parameters_dir() / DEMO_PARAMS)
+    run_out = args.run_out or out / f"{params.report}-{params.period_end.isoformat()}"
+    run_dir = run_report(params.path, data_dir=data_dir, out_dir=run_out, progress=_say)
+    _say(f"demo finished in {time.perf_counter() - start:.1f} s")
+    _say(f"board paper: {Path(run_dir) / 'report.pdf'}")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from .report.verify import verify_run
+
+    result = verify_run(args.run_dir, progress=_say)
+    print(result.summary())
+    return 0 if result.ok else 1
+
+
+def cmd_doctor(args) -> int:
+    from .report.pdf import doctor
+
+    failed = 0
+    for check, ok, advice in doctor():
+        print(f"[{'ok' if ok else 'FAIL'}] {check}" + ("" if ok else f"\n       {advice}"))
+        failed += not ok
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pmereport", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo", help="synthetic county data in, board pack out")
+    p.add_argument("--out", default="outputs", help="folder for the demo data and run (default: outputs)")
+    p.add_argument("--size", default="county", choices=["small", "county", "large"])
+    p.add_argument("--run-out", default=None, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("synth", help="write a seeded synthetic data folder")
+    p.add_argument("--out", required=True)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--size", default="county", choices=["small", "county", "large"])
+    p.set_defaults(func=cmd_synth)
+
+    p = sub.add_parser("validate", help="check a data folder against the data contract")
+    p.add_argument("data_dir")
+    p.add_argument("--issues", metavar="FILE.csv", help="write every problem found to this CSV")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("run", help="run one report from a parameters file")
+    p.add_argument("params")
+    p.add_argument("--data", default=None, help="data folder (overrides the parameters file)")
+    p.add_argument("--out", default=None, help="run folder (default outputs/<report>-<period>)")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("verify", help="re-run a report from its manifest; exit 0 only if outputs are identical")
+    p.add_argument("run_dir")
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("doctor", help="check the Jupyter kernel, PDF engine and fonts")
+    p.set_defaults(func=cmd_doctor)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        _say("interrupted")
+        return 130
+    except Exception as exc:  # a clear one-line error for users; tracebacks with PMEREPORT_DEBUG=1
+        import os
+        if os.environ.get("PMEREPORT_DEBUG"):
+            raise
+        _say(f"error: {exc}")
+        return 1

@@ -1,0 +1,1 @@
+"""Presentation: one house style for charts, DfE rounding and disclosure control, report tables."""

@@ -1,0 +1,79 @@
+"""The house style for charts, and figure output that is the same byte for byte on every run.
+
+Colours: the Okabe-Ito palette (Okabe & Ito 2008, "Color Universal Design"), safe for the common
+colour-vision deficiencies. Fonts are large enough to read on a printed A4 page. Figures are
+written as SVG with text drawn as paths (no font needed by the reader), a fixed ``svg.hashsalt``
+(matplotlib otherwise makes random element ids) and no ``Date`` metadata, so identical data give
+identical report.html and report.pdf (DESIGN.md section 3, "Determinism").
+"""
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+import matplotlib.pyplot as plt
+
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+TEXT_COLOUR = "#222222"
+GRID_COLOUR = "#DDDDDD"
+FIGURE_SIZE = (7.0, 3.8)  # inches: fits an A4 text block (about 17 cm wide)
+
+HOUSE_RC = {
+    "figure.figsize": FIGURE_SIZE,
+    "figure.dpi": 100,
+    "font.family": "DejaVu Sans",
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 11,
+    "axes.edgecolor": TEXT_COLOUR,
+    "axes.labelcolor": TEXT_COLOUR,
+    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "grid.color": GRID_COLOUR,
+    "xtick.color": TEXT_COLOUR,
+    "ytick.color": TEXT_COLOUR,
+    "legend.frameon": False,
+    "svg.fonttype": "path",
+    "svg.hashsalt": "pmereport",
+}
+
+
+def apply_house_style() -> None:
+    """Set the house style for every chart drawn after this call (matplotlib and seaborn)."""
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", palette=PALETTE, rc=HOUSE_RC)
+    plt.rcParams.update(HOUSE_RC)
+
+
+def new_figure(title: str | None = None, *, xlabel: str | None = None, ylabel: str | None = None,
+               size: tuple[float, float] = FIGURE_SIZE):
+    """A figure and axes in the house style, with title and axis labels (give the units)."""
+    apply_house_style()
+    fig, ax = plt.subplots(figsize=size)
+    if title:
+        ax.set_title(title)
+    if xlabel is not None:
+        ax.set_xlabel(xlabel)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    return fig, ax
+
+
+def svg_bytes(fig) -> bytes:
+    """The figure as SVG bytes, identical for identical figures (fixed ids, no date)."""
+    with matplotlib.rc_context({"svg.hashsalt": "pmereport", "svg.fonttype": "path"}):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def svg_data_uri(svg: bytes) -> str:
+    """An ``<img src>`` value embedding the SVG in the page (self-contained HTML)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")

@@ -1,0 +1,84 @@
+"""report.html: the executed notebooks as one self-contained board paper (no code, no CDN links).
+
+nbconvert's ``HTMLExporter`` renders each notebook's cells with our slim template
+(``templates/pmereport``: markdown cells and published outputs only); ``page.html.j2`` wraps them
+with a cover, a contents list built from the headings, and print CSS for A4 (DESIGN.md section 3:
+the default nbconvert templates pull require.js and MathJax from a CDN).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+from nbconvert import HTMLExporter
+
+TEMPLATES = Path(__file__).parent / "templates"
+HEADING = re.compile(r'<h([1-3]) id="([^"]+)">(.*?)</h\1>', re.S)
+ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="#[^"]*">[^<]*</a>')
+TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Cover:
+    """What the cover page says (from the LA settings and the report parameters)."""
+
+    la_name: str
+    title: str
+    period: str
+    produced: str
+    marking: str = "OFFICIAL"
+    contact: str | None = None
+    source_note: str = ""
+    data_notes: tuple[str, ...] = ()  # rows left out by validation, one line per extract
+
+
+def _exporter() -> HTMLExporter:
+    exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="pmereport")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    return exporter
+
+
+def notebook_body(nb, prefix: str) -> str:
+    """The report content of one executed notebook; heading ids are prefixed to stay unique."""
+    body, _ = _exporter().from_notebook_node(nb)
+    body = ANCHOR_LINK.sub("", body)
+    return HEADING.sub(lambda m: f'<h{m[1]} id="{prefix}-{m[2]}">{m[3]}</h{m[1]}>', body)
+
+
+def contents(bodies: list[str]) -> list[dict]:
+    """Contents entries (level, id, text) from the h1-h3 headings of the report body."""
+    items = []
+    for body in bodies:
+        for level, anchor, text in HEADING.findall(body):
+            items.append({"level": int(level), "id": anchor, "text": TAG.sub("", text).strip()})
+    return [i for i in items if i["level"] <= 2]
+
+
+def _css_string(text: str) -> Markup:
+    """Text for a CSS string inside <style> (raw text: HTML entities would show as typed)."""
+    return Markup(str(text).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C "))
+
+
+def build_html(notebooks: list, cover: Cover) -> str:
+    """One HTML document: cover, contents, then every notebook's content, with CSS inline."""
+    bodies = [notebook_body(nb, f"s{i + 1}") for i, nb in enumerate(notebooks)]
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             keep_trailing_newline=True)
+    env.filters["css_string"] = _css_string
+    page = env.get_template("page.html.j2")
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    return page.render(css=Markup(css), bodies=[Markup(b) for b in bodies],
+                       contents=contents(bodies), **cover.__dict__)
+
+
+EXTERNAL_LINK = re.compile(r'''(?:src|href)\s*=\s*["']?\s*(?:https?:)?//''', re.I)
+
+
+def external_links(html_text: str) -> list[str]:
+    """Every src/href pointing off the page (should be none: the report must work offline)."""
+    return [html_text[m.start():m.start() + 80] for m in EXTERNAL_LINK.finditer(html_text)]

@@ -1,0 +1,331 @@
+"""One report run: parameters YAML + data folder -> the run folder of DESIGN.md section 2.
+
+    outputs/<report>-<period_end>/
+        manifest.json  quality.json  report.html  report.pdf  tables.xlsx  tables/*.csv
+        figures/*.svg  notebooks/*.ipynb
+
+The run is built in a hidden temporary folder next to the destination and renamed into place only
+when everything has worked. A failed run is moved to ``<name>.failed/`` with ``"status": "failed"``
+and the failing step in its manifest, and ``ReportRunError`` is raised (the CLI exits non-zero).
+All notebooks run from this one Python process (papermill; DESIGN.md section 3).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+import yaml
+
+from ..contract.dataset import CACHE_ENV, Dataset, load, save_cache
+from ..contract.extracts import EXTRACTS
+from ..present.narrative import position_at
+from . import manifest as mf
+from .excel import WorkbookInfo, write_workbook
+from .html import Cover, build_html, external_links
+from .kernel import kernel_manager
+from .pdf import PdfEngineUnavailable, write_pdf
+from .publish import REGISTRY, read_registry
+
+REQUIRED_NOTEBOOK_PARAMETERS = ("data_dir", "period_end", "run_dir")
+OPTIONAL_NOTEBOOK_PARAMETERS = ("la", "suppress_below")
+DEFAULT_TIMEOUT = 600  # seconds per cell
+DEFAULT_MAX_REJECTED_SHARE = 0.05
+DATASET_CACHE = ".dataset"  # validated extracts (Parquet) shared with the notebooks; removed at the end
+
+
+class ReportRunError(RuntimeError):
+    """The run failed; the message says which step and why. Nothing complete-looking is left."""
+
+
+@dataclass
+class NotebookSpec:
+    path: Path
+    parameters: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+@dataclass
+class ReportParams:
+    """The parameters YAML, with paths resolved against the YAML file's folder."""
+
+    path: Path
+    report: str
+    title: str
+    period_end: dt.date
+    data_dir: Path | None
+    la: dict
+    notebooks: list[NotebookSpec]
+    source_note: str = ""
+    period_label: str | None = None
+    timeout: int = DEFAULT_TIMEOUT
+
+    @property
+    def period(self) -> str:
+        return self.period_label or position_at(self.period_end)
+
+    def as_dict(self) -> dict:
+        return {"params_file": str(self.path), "report": self.report, "title": self.title,
+                "period_end": self.period_end.isoformat(), "la": self.la, "source_note": self.source_note,
+                "notebooks": [{"path": str(n.path), "parameters": n.parameters} for n in self.notebooks],
+                "timeout": self.timeout}
+
+
+def _load_yaml(path: Path) -> dict:
+    if not path.is_file():
+        raise ReportRunError(f"parameters file not found: {path}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ReportRunError(f"{path}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise ReportRunError(f"{path}: expected a mapping of settings at the top level")
+    return data
+
+
+def _resolve(base: Path, value) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (base / path).resolve()
+
+
+def read_params(params_path: str | Path) -> ReportParams:
+    """Read and check a report parameters YAML (see parameters/board.yaml for the layout)."""
+    path = Path(params_path).resolve()
+    data = _load_yaml(path)
+    missing = [k for k in ("report", "title", "period_end", "notebooks") if k not in data]
+    if missing:
+        raise ReportRunError(f"{path}: missing setting(s) {', '.join(missing)}")
+    try:
+        period_end = dt.date.fromisoformat(str(data["period_end"]))
+    except ValueError:
+        raise ReportRunError(f"{path}: period_end {data['period_end']!r} is not a date (YYYY-MM-DD)") from None
+    la = data.get("la") or {}
+    if isinstance(la, str):
+        la = _load_yaml(_resolve(path.parent, la))
+    if data.get("protective_marking"):  # a report may be marked higher than the LA's default
+        la = {**la, "protective_marking": str(data["protective_marking"])}
+    notebooks = []
+    for i, item in enumerate(data["notebooks"] or []):
+        item = {"path": item} if isinstance(item, str) else dict(item)
+        if "path" not in item:
+            raise ReportRunError(f"{path}: notebooks[{i}] needs a path")
+        nb_path = _resolve(path.parent, item["path"])
+        if not nb_path.is_file():
+            raise ReportRunError(f"{path}: notebook not found: {nb_path}")
+        notebooks.append(NotebookSpec(nb_path, dict(item.get("parameters") or {})))
+    if not notebooks:
+        raise ReportRunError(f"{path}: no notebooks listed")
+    names = [n.name for n in notebooks]
+    if len(set(names)) < len(names):
+        raise ReportRunError(f"{path}: two notebooks have the same file name ({', '.join(names)})")
+    return ReportParams(path=path, report=str(data["report"]), title=str(data["title"]), period_end=period_end,
+                        data_dir=_resolve(path.parent, data["data_dir"]) if data.get("data_dir") else None,
+                        la=la, notebooks=notebooks, source_note=str(data.get("source_note", "")),
+                        period_label=data.get("period_label"), timeout=int(data.get("timeout", DEFAULT_TIMEOUT)))
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def notebook_parameters(spec: NotebookSpec, params: ReportParams, data_dir: Path, run_dir: Path) -> dict:
+    """The parameters injected into one notebook, checked against its ``parameters`` cell.
+
+    A name the notebook does not declare is an error (papermill would only warn).
+    """
+    import papermill
+
+    declared = papermill.inspect_notebook(str(spec.path))
+    absent = [p for p in REQUIRED_NOTEBOOK_PARAMETERS if p not in declared]
+    unknown = [p for p in spec.parameters if p not in declared]
+    if absent or unknown:
+        problems = []
+        if unknown:
+            problems.append(f"unknown parameter(s) {', '.join(map(repr, unknown))} given in {params.path.name}")
+        if absent:
+            problems.append(f"its parameters cell lacks {', '.join(absent)}")
+        names = ", ".join(declared) or "nothing (is a cell tagged 'parameters'?)"
+        raise ReportRunError(f"notebook {spec.path.name}: {'; '.join(problems)}. The notebook declares: {names}")
+    standard = {"data_dir": str(data_dir), "period_end": params.period_end.isoformat(), "run_dir": str(run_dir),
+                "la": params.la, "suppress_below": params.la.get("suppress_below")}
+    injected = {k: v for k, v in standard.items() if k in declared and v is not None}
+    injected.update(spec.parameters)
+    return _jsonable(injected)
+
+
+def check_data(ds: Dataset, max_rejected_share: float) -> list[str]:
+    """Stop the run if an extract could not be read or lost too many rows; else list what was lost."""
+    fatal, notes = [], []
+    for name, result in ds.results.items():
+        if result.file_errors:
+            fatal.append(f"{name}: {'; '.join(result.file_errors)}")
+        elif result.rows_rejected:
+            share = result.rows_rejected / result.rows_read
+            line = (f"{name} ({EXTRACTS[name].title}): {result.rows_rejected:,} of {result.rows_read:,} rows "
+                    f"rejected ({share:.1%}) and left out (details in quality.json)")
+            (fatal if share > max_rejected_share else notes).append(line)
+    if fatal:
+        raise ReportRunError("the data folder fails its contract (limit for rejected rows: "
+                             f"{max_rejected_share:.0%} per extract):\n  " + "\n  ".join(fatal))
+    return notes
+
+
+def quality_report(ds: Dataset) -> dict:
+    """quality.json: ``ds.quality()`` plus every issue (file, row, column, rule, message, value)."""
+    issues = ds.issues().astype(object).where(ds.issues().notna(), None)
+    return {**ds.quality(), "issues": _jsonable(issues.to_dict("records"))}
+
+
+def normalise_notebook(nb) -> None:
+    """Remove what changes between identical runs: timings, random cell ids, papermill times."""
+    meta = nb.metadata.get("papermill", {})
+    for key in ("start_time", "end_time", "duration", "exception"):
+        meta.pop(key, None)
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:03d}"
+        cell.metadata.pop("execution", None)
+        for key in ("start_time", "end_time", "duration", "exception"):
+            cell.metadata.get("papermill", {}).pop(key, None)
+
+
+def _execute(spec: NotebookSpec, parameters: dict, output: Path, timeout: int, final_run_dir: Path):
+    """Run one notebook with papermill; save it normalised, naming the final run folder, not the
+    temporary one it ran in (so identical runs into one folder give identical notebooks)."""
+    import papermill
+
+    cache = {CACHE_ENV: str(output.parents[1] / DATASET_CACHE)}
+    with kernel_manager(output.with_suffix(".kernel.log"), env=cache) as km:
+        papermill.execute_notebook(str(spec.path), str(output), parameters=parameters, kernel_name="python3",
+                                   progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                                   execution_timeout=timeout, start_timeout=120, cwd=str(spec.path.parent),
+                                   km=km)
+    text = output.read_text(encoding="utf-8")
+    temporary, final = (json.dumps(str(p))[1:-1] for p in (output.parents[1], final_run_dir))
+    nb = nbformat.reads(text.replace(temporary, final), as_version=4)
+    normalise_notebook(nb)
+    nbformat.write(nb, str(output))
+    return nb
+
+
+def write_outputs(work: Path, params: ReportParams, executed: list, produced: dt.date, data_notes: list[str]) -> None:
+    """tables.xlsx from the registered tables, then report.html and report.pdf from the notebooks."""
+    tables = [item["table"] for item in read_registry(work) if item["kind"] == "table"]
+    la_name = params.la.get("name", "Local authority")
+    marking = params.la.get("protective_marking", "OFFICIAL")
+    write_workbook(tables, work / "tables.xlsx", WorkbookInfo(
+        title=params.title, period=params.period, source=params.source_note, la_name=la_name, produced=produced,
+        marking=marking, contact=params.la.get("contact")))
+    html_text = build_html(executed, Cover(
+        la_name=la_name, title=params.title, period=params.period, produced=f"{produced.day} {produced:%B %Y}",
+        marking=marking, contact=params.la.get("contact"), source_note=params.source_note,
+        data_notes=tuple(data_notes)))
+    leaks = external_links(html_text)
+    if leaks:
+        raise ReportRunError(f"report.html links outside itself (it must work offline): {leaks[:3]}")
+    (work / "report.html").write_text(html_text, encoding="utf-8")
+    write_pdf(html_text, work / "report.pdf", stamp=dt.datetime.combine(produced, dt.time()))
+
+
+def _describe(exc: Exception) -> str:
+    """A one-line reason: for a notebook error, the Python error and the cell it came from."""
+    if isinstance(exc, (ReportRunError, PdfEngineUnavailable)):
+        return str(exc)
+    if type(exc).__name__ == "PapermillExecutionError":
+        return f"{exc.ename}: {exc.evalue} (in the cell numbered {exc.exec_count})"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _replace(source: Path, destination: Path) -> None:
+    """Move ``source`` to ``destination``, replacing an earlier folder there."""
+    if destination.exists():
+        old = destination.with_name(destination.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        destination.rename(old)
+        source.rename(destination)
+        shutil.rmtree(old)
+    else:
+        source.rename(destination)
+
+
+def run_report(params_path: str | Path, data_dir: str | Path | None = None, out_dir: str | Path | None = None,
+               progress: Callable[[str], None] | None = None, *, produced: dt.date | None = None) -> Path:
+    """Run every notebook of the report and write the run folder; returns its path.
+
+    ``data_dir`` and ``out_dir`` override the YAML (default out folder: ``outputs/<report>-<period_end>``
+    under the current directory). ``produced`` is the date printed on the cover and stamped in
+    tables.xlsx (default today; ``verify`` passes the manifest's to reproduce a run exactly).
+    Raises ``ReportRunError`` with a clear message; the failed run is left in ``<out>.failed``.
+    """
+    say = progress or (lambda message: None)
+    started = dt.datetime.now(dt.timezone.utc)
+    params = read_params(params_path)
+    produced = produced or dt.date.today()
+    data = Path(data_dir).resolve() if data_dir else params.data_dir
+    if data is None:
+        raise ReportRunError(f"{params.path}: no data folder: set data_dir in the YAML or pass one")
+    out = Path(out_dir) if out_dir else Path("outputs") / f"{params.report}-{params.period_end.isoformat()}"
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = out.parent / f".{out.name}.tmp"
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "notebooks").mkdir(parents=True)
+    (work / "tables").mkdir()
+    record = {"report": params.report, "parameters": {**params.as_dict(), "data_dir": str(data),
+                                                      "produced": produced.isoformat()},
+              "packages": mf.package_versions(), "python": mf.python_info(),
+              "git": mf.git_state(Path(__file__).parent), "started": started.isoformat(),
+              "inputs": [], "status": "running"}
+    step = "checking notebook parameters"
+    try:
+        injected = {spec.name: notebook_parameters(spec, params, data, work) for spec in params.notebooks}
+        step = "validating the data folder"
+        say(f"validating {data}")
+        ds = load(data)
+        save_cache(ds, work / DATASET_CACHE)  # the notebooks reuse it instead of validating again
+        record["inputs"] = mf.inputs(ds.results)
+        mf.write_json(work / "quality.json", quality_report(ds))
+        max_share = float(params.la.get("max_rejected_share", DEFAULT_MAX_REJECTED_SHARE))
+        record["data_notes"] = check_data(ds, max_share)
+        for note in record["data_notes"]:
+            say(f"warning: {note}")
+        executed = []
+        for spec in params.notebooks:
+            step = f"running notebook {spec.path.name}"
+            say(step)
+            record["failed_notebook"] = spec.path.name
+            executed.append(_execute(spec, injected[spec.name], work / "notebooks" / spec.path.name,
+                                     params.timeout, out))
+        record.pop("failed_notebook")
+        step = "writing tables.xlsx, report.html and report.pdf"
+        say("writing tables.xlsx, report.html and report.pdf")
+        write_outputs(work, params, executed, produced, record["data_notes"])
+        shutil.rmtree(work / REGISTRY.parent, ignore_errors=True)
+        shutil.rmtree(work / DATASET_CACHE, ignore_errors=True)
+        record.update(status="complete", ended=dt.datetime.now(dt.timezone.utc).isoformat())
+        mf.write_json(work / "manifest.json", record)
+        _replace(work, out)
+        shutil.rmtree(out.with_name(out.name + ".failed"), ignore_errors=True)  # an earlier failure is stale now
+        say(f"report written to {out}")
+        return out
+    except Exception as exc:
+        message = _describe(exc)
+        record.update(status="failed", failed_step=step, error=message,
+                      ended=dt.datetime.now(dt.timezone.utc).isoformat())
+        mf.write_json(work / "manifest.json", record)
+        failed = out.with_name(out.name + ".failed")
+        _replace(work, failed)
+        raise ReportRunError(f"report run failed while {step}: {message}\n(partial output and manifest "
+                             f"in {failed})") from exc

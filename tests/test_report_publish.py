@@ -1,0 +1,62 @@
+"""publish_table / publish_figure: display always; write files and register only in a run."""
+import json
+
+import pandas as pd
+import pytest
+
+from pmereport.present.style import new_figure, svg_bytes
+from pmereport.report import publish
+
+
+@pytest.fixture(autouse=True)
+def reset():
+    yield
+    publish.start(None)
+
+
+def frame():
+    return pd.DataFrame({"label": ["CME", "PME", "Total"], "open_cases": [3, 40, 43]})
+
+
+def test_run_writes_suppressed_csv_and_registers(tmp_path, capsys):
+    publish.start(tmp_path, suppress_below=5)
+    publish.publish_table(frame(), "caseload", "Open cases", units={"open_cases": "count"}, period="p", source="s")
+    # 3 -> c; then PME 40 is the smallest other non-zero count in the column -> c; total 43 shown.
+    assert (tmp_path / "tables" / "caseload.csv").read_text() == "label,open_cases\nCME,c\nPME,c\nTotal,43\n"
+    items = publish.read_registry(tmp_path)
+    assert [i["kind"] for i in items] == ["table"] and items[0]["table"].title == "Open cases"
+    with pytest.raises(ValueError, match="already published"):
+        publish.publish_table(frame(), "caseload", "Again", units={"open_cases": "count"}, period="p", source="s")
+
+
+def test_threshold_comes_from_start(tmp_path):
+    publish.start(tmp_path, suppress_below=3)
+    publish.publish_table(frame(), "caseload", "Open cases", units={"open_cases": "count"}, period="p", source="s")
+    assert "CME,3" in (tmp_path / "tables" / "caseload.csv").read_text()
+
+
+def test_without_run_dir_only_displays(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    publish.start(None)
+    table = publish.publish_table(frame(), "caseload", "Open cases", units={"open_cases": "count"}, period="p",
+                                  source="s")
+    assert table.rows[0] == ["CME", "c"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_name_is_refused():
+    with pytest.raises(ValueError, match="lower-case"):
+        publish.publish_table(frame(), "Case load!", "T", units={"open_cases": "count"}, period="p", source="s")
+
+
+def test_figure_is_written_as_deterministic_svg(tmp_path):
+    publish.start(tmp_path)
+    fig, ax = new_figure(xlabel="Month", ylabel="Cases (number)")
+    ax.plot([1, 2, 3], [4, 5, 6])
+    first = svg_bytes(fig)
+    assert svg_bytes(fig) == first  # fixed ids, no date
+    assert b"<dc:date>" not in first
+    publish.publish_figure(fig, "trend", "Trend", period="p", source="s")
+    assert (tmp_path / "figures" / "trend.svg").read_bytes() == first
+    entry = json.loads((tmp_path / ".publish" / "registry.jsonl").read_text())
+    assert entry["kind"] == "figure" and entry["file"] == "figures/trend.svg"
