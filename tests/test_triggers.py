@@ -53,9 +53,9 @@ def test_misspelt_thresholds_fail_clearly(overrides, message):
 # Two CME cases referred Mon 3 Mar 2025 and Tue 4 Mar: as of Wed 18 Jun 2025 they have been off
 # roll 60 and 59 school days (hand count in test_triggers_cases.py), so one crosses CME01.
 TWO_CME = cases({"case_id": "C1", "pupil_id": "P001", "case_type": "CME", "pme_group": "CME",
-                 "referral_date": "2025-03-03", "school_urn": None},
+                 "referral_date": "2025-03-03", "school_urn": None, "whereabouts_known": "N"},
                 {"case_id": "C2", "pupil_id": "P002", "case_type": "CME", "pme_group": "CME",
-                 "referral_date": "2025-03-04", "school_urn": None})
+                 "referral_date": "2025-03-04", "school_urn": None, "whereabouts_known": "Y"})
 
 
 def _la_file(tmp_path, section):
@@ -149,7 +149,7 @@ def _as_contract_file(frame: pd.DataFrame, name: str, folder):
             out[f.name] = "x1234"
     out.to_csv(folder / f"{name}.csv", index=False)
     result = load_extract(folder, name)
-    assert result.ok, result.issues.to_dict("records")
+    assert result.ok, result.issues[["rule", "message", "column"]].to_string()
     return result.data.drop(columns=["_source_file", "_source_row"])
 
 

@@ -115,4 +115,5 @@ def crossings(pupil_id, case_id, date_crossed, value, threshold) -> pd.DataFrame
     frame = pd.DataFrame({"pupil_id": pupil_id, "case_id": case_id, "date_crossed": date_crossed,
                           "value": value, "threshold": threshold})
     frame["date_crossed"] = pd.to_datetime(frame["date_crossed"])
+    frame = frame.astype({"pupil_id": "string", "case_id": "string", "value": "float64", "threshold": "float64"})
     return frame.reset_index(drop=True)
