@@ -1,11 +1,24 @@
 """Read CSV and Excel extracts as text, remembering where every row came from.
 
-Values are left as read (text for CSV; Excel cells as openpyxl gives them) so that the contract
+Values are left as read (text for CSV; Excel cells as calamine gives them) so that the contract
 layer can report a bad value exactly as the user typed it. Each frame gets two columns,
-``_source_file`` and ``_source_row`` (the spreadsheet row number: the header is row 1).
+``_source_file`` and ``_source_row`` (the spreadsheet row number: the header is row 1 unless
+title rows sit above it).
+
+A file is checked before it is read (docs/bad-inputs.md): its size against a limit, CSV lines
+against a line-length limit (a scan in fixed-size chunks, so a file of one enormous line is
+refused without being loaded), and its first bytes against what its name says it is (an old
+``.xls`` or a password-protected workbook is an OLE2 container, starting ``D0 CF 11 E0``; a real
+``.xlsx`` is a zip archive). Every refusal is a ``ReadError`` whose message names the file and
+says what to do. Things that are handled but worth saying (title rows skipped, empty rows
+skipped) are listed in ``df.attrs["notes"]``.
 """
 from __future__ import annotations
 
+import csv
+import io
+import re
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -14,76 +27,305 @@ SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
 CSV_ENCODINGS = ("utf-8-sig", "cp1252")  # utf-8-sig also reads plain utf-8 (no BOM)
 SOURCE_COLUMNS = ["_source_file", "_source_row"]
 
+MAX_FILE_BYTES = 200 * 2**20  # a county's largest extract is well under 50 MB
+MAX_LINE_BYTES = 2**20  # a CSV row of the widest extract (cases, 43 columns) is under 1 kB
+HEADER_SEARCH_ROWS = 10  # how far down to look for the header when title rows sit above it
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected Office file
+ZIP_MAGIC = b"PK\x03\x04"
+MAX_UNZIPPED_RATIO = 10  # a workbook's unzipped size may be at most 10x the size limit
+SAVE_AS = "open it in Excel and save it as Excel Workbook (.xlsx) or CSV UTF-8 (.csv)"
+UNSUPPORTED_SUFFIXES = {
+    ".xls": "an old Excel 97-2003 workbook (.xls)",
+    ".xlsm": "a macro-enabled workbook (.xlsm)",
+    ".xlsb": "a binary Excel workbook (.xlsb)",
+    ".ods": "an OpenDocument spreadsheet (.ods)",
+    ".tsv": "a tab-separated file (.tsv)",
+    ".txt": "a text file (.txt)",
+}
+MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf\u2018-\u203a\u20ac\u0152-\u0178]")
+
 
 class ReadError(Exception):
-    """A file could not be read at all (wrong format, unreadable encoding, no header)."""
+    """A file could not be read at all (wrong format, unreadable encoding, too large, no header)."""
 
 
-def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _check_size(path: Path, max_bytes: int) -> None:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ReadError(f"{path}: the file is {size / 2**20:,.0f} MB, above the size limit of "
+                        f"{max_bytes / 2**20:,.0f} MB; check it is the right file, or split it (for example "
+                        f"one file per month in a folder)")
+
+
+def _check_line_lengths(path: Path, max_line_bytes: int) -> None:
+    """Refuse a CSV with a line longer than the limit, reading at most one limit's worth at a time."""
+    run, line = 0, 1
+    with path.open("rb") as handle:
+        while chunk := handle.read(max_line_bytes):
+            first = chunk.find(b"\n")
+            if first < 0:
+                run += len(chunk)
+            else:
+                run += first
+            if run > max_line_bytes:
+                raise ReadError(f"{path}: line {line} is longer than {max_line_bytes / 2**20:g} MB, which no row "
+                                f"of an extract needs (a file saved without line breaks, or not a CSV file?); "
+                                f"{SAVE_AS}")
+            if first >= 0:
+                line += chunk.count(b"\n")
+                run = len(chunk) - chunk.rfind(b"\n") - 1
+
+
+def _check_csv_bytes(path: Path, head: bytes) -> None:
+    if head.startswith(ZIP_MAGIC):
+        raise ReadError(f"{path}: this is an Excel workbook (or another zip file) with a .csv name; "
+                        f"rename it to .xlsx, or {SAVE_AS}")
+    if head.startswith(OLE2_MAGIC):
+        raise ReadError(f"{path}: this is an old or password-protected Excel file with a .csv name; {SAVE_AS}")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReadError(f"{path}: the file is saved as UTF-16 ('Unicode text'); save it as CSV UTF-8 instead")
+    if b"\x00" in head:
+        raise ReadError(f"{path}: the file holds binary data (zero bytes), so it is not a CSV text file; {SAVE_AS}")
+
+
+def _pick_header(rows: list[list], expected: set[str] | None) -> int:
+    """Index of the header among the first rows: the first row naming the most expected columns.
+
+    With no expected columns, or none named anywhere, the first row is the header (the contract
+    then reports the missing columns).
+    """
+    if not expected:
+        return 0
+    scores = [sum(str(v).strip().lower().lstrip("\ufeff") in expected for v in row) for row in rows]
+    best = max(scores, default=0)
+    return scores.index(best) if best > 0 else 0
+
+
+def _csv_header_line(path: Path, head: bytes, expected: set[str] | None) -> tuple[int, list[str]]:
+    """Line index of the header (0 = first line) and the text of any title lines above it."""
+    text = head.decode("utf-8-sig", errors="replace")
+    lines = text.splitlines()[:HEADER_SEARCH_ROWS]
+    try:
+        rows = list(csv.reader(lines))
+    except csv.Error:
+        return 0, []
+    index = _pick_header(rows, expected)
+    titles = [",".join(r).strip(", ") for r in rows[:index]]
+    return index, [t for t in titles if t] or ["(blank)"] * min(index, 1)
+
+
+def _parser_error_message(path: Path, exc: Exception, skipped: int) -> str:
+    detail = str(exc)
+    quote = re.search(r"EOF inside string starting at row (\d+)", detail)
+    if quote:
+        return (f"{path}: a quote mark (\") opens a value that never closes, from line "
+                f"{int(quote.group(1)) + 1 + skipped}; remove the stray quote or close it, then save again")
+    fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", detail)
+    if fields:
+        return (f"{path}: line {int(fields.group(2)) + skipped} has {fields.group(3)} values but the header has "
+                f"{fields.group(1)} (a stray comma, or a value with a comma that is not in quotes?)")
+    return f"{path}: not a well-formed CSV file ({detail})"
+
+
+def _read_csv(path: Path, expected: set[str] | None, max_line_bytes: int) -> tuple[pd.DataFrame, int, dict]:
+    """The CSV as text cells, with the header row already taken out; returns (cells, header row, attrs)."""
+    with path.open("rb") as handle:
+        head = handle.read(64 * 1024)
+    if not head.strip():
+        raise ReadError(f"{path}: the file is empty (no header row); export the extract again")
+    _check_csv_bytes(path, head)
+    _check_line_lengths(path, max_line_bytes)
+    skip, titles = _csv_header_line(path, head, expected)
     last_error: Exception | None = None
     for encoding in CSV_ENCODINGS:
         try:
-            df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
-                             encoding=encoding, skipinitialspace=False)
-            return df, encoding
+            cells = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding=encoding,
+                                header=None, skiprows=skip, skip_blank_lines=False)
+            break
         except UnicodeDecodeError as exc:
             last_error = exc
         except pd.errors.EmptyDataError:
-            raise ReadError(f"{path}: the file is empty (no header row)") from None
+            raise ReadError(f"{path}: the file is empty (no header row); export the extract again") from None
         except pd.errors.ParserError as exc:
-            raise ReadError(f"{path}: not a well-formed CSV file ({exc})") from None
-    raise ReadError(f"{path}: cannot decode as UTF-8 or Windows-1252 ({last_error})")
+            raise ReadError(_parser_error_message(path, exc, skip)) from None
+    else:
+        raise ReadError(f"{path}: cannot decode as UTF-8 or Windows-1252 ({last_error}); save it as CSV UTF-8")
+    notes = []
+    if encoding == "cp1252":
+        sample = cells.head(1000).astype(str).to_numpy().ravel()
+        if any(MOJIBAKE.search(v) for v in sample):
+            notes.append(f"{path}: read as Windows-1252, but some text looks like UTF-8 (for example 'Ã©' for "
+                         f"'é'): the file mixes encodings; save it again as CSV UTF-8 and check names with accents")
+    if titles:
+        notes.append(f"{path}: skipped {skip} title line(s) above the header (line {skip + 1}): "
+                     + "; ".join(repr(t[:60]) for t in titles))
+    return cells, skip + 1, {"encoding": encoding, "notes": notes}
 
 
-def _read_excel(path: Path) -> pd.DataFrame:
+def _check_workbook(path: Path, max_bytes: int) -> None:
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if not head:
+        raise ReadError(f"{path}: the file is empty (0 bytes); export the extract again")
+    if head.startswith(OLE2_MAGIC):
+        raise ReadError(f"{path}: this workbook is password-protected (encrypted), or is an old .xls workbook "
+                        f"renamed .xlsx, so it cannot be read; remove the password (File > Info > Protect "
+                        f"Workbook) and {SAVE_AS}")
+    if not head.startswith(ZIP_MAGIC):
+        raise ReadError(f"{path}: this is not an Excel workbook (an .xlsx file is a zip archive; this one is not: "
+                        f"a CSV or web page renamed .xlsx?); {SAVE_AS}")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            unzipped = sum(i.file_size for i in archive.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise ReadError(f"{path}: the workbook is damaged or truncated (an incomplete download or copy?); "
+                        f"copy or export it again") from None
+    if "xl/workbook.xml" not in names:
+        raise ReadError(f"{path}: this is a zip archive but not an Excel workbook; {SAVE_AS}")
+    if unzipped > MAX_UNZIPPED_RATIO * max_bytes:
+        raise ReadError(f"{path}: the workbook unpacks to {unzipped / 2**20:,.0f} MB, above "
+                        f"{MAX_UNZIPPED_RATIO * max_bytes / 2**20:,.0f} MB; check it is the right file")
+
+
+def _read_excel(path: Path, expected: set[str] | None, max_bytes: int) -> tuple[pd.DataFrame, int, dict]:
     """First sheet of a workbook, via calamine (Rust): ~35x faster than openpyxl on a county's
     50 monthly return workbooks (measured 0.96 s against 35 s)."""
+    _check_workbook(path, max_bytes)
     try:
-        return pd.read_excel(path, dtype=object, engine="calamine", sheet_name=0)
-    except Exception as exc:  # openpyxl raises many types for a corrupt workbook
-        raise ReadError(f"{path}: cannot read as an Excel workbook ({exc})") from None
+        cells = pd.read_excel(path, dtype=object, engine="calamine", sheet_name=0, header=None)
+    except Exception as exc:  # calamine raises its own error types for a damaged workbook
+        raise ReadError(f"{path}: cannot read as an Excel workbook ({exc}); {SAVE_AS}") from None
+    if cells.empty:
+        raise ReadError(f"{path}: the first sheet is empty (no header row); put the extract on the first sheet")
+    first_rows = cells.head(HEADER_SEARCH_ROWS).astype(object).where(cells.head(HEADER_SEARCH_ROWS).notna(), "")
+    skip = _pick_header(first_rows.values.tolist(), expected)
+    notes = []
+    if skip:
+        titles = [" ".join(str(v) for v in row if str(v).strip()) for row in first_rows.values.tolist()[:skip]]
+        titles = [t for t in titles if t]
+        notes.append(f"{path}: skipped {skip} row(s) above the header (row {skip + 1})"
+                     + (": " + "; ".join(repr(t[:60]) for t in titles) if titles else ""))
+    return cells.iloc[skip:].reset_index(drop=True), skip + 1, {"encoding": None, "notes": notes}
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
+def _is_blank_frame(cells: pd.DataFrame) -> pd.DataFrame:
+    """True for cells that are missing or only spaces."""
+    return cells.isna() | cells.apply(lambda column: column.astype(str).str.strip().eq(""))
+
+
+def _with_header(path: Path, cells: pd.DataFrame, header_row: int, attrs: dict) -> pd.DataFrame:
+    """Turn the first row of ``cells`` into column names: lower-cased, trimmed, checked for duplicates.
+
+    Columns with no name and no values are dropped (Excel's trailing formatted columns); rows with
+    no values at all are dropped and counted in a note, so row numbers stay those of the file.
+    """
+    header = [("" if pd.isna(v) else str(v)).replace("\ufeff", "").strip().lower() for v in cells.iloc[0]]
+    body = cells.iloc[1:]
+    blank = _is_blank_frame(body)
+    notes = attrs["notes"]
+    keep, names = [], []
+    for i, name in enumerate(header):
+        if not name:
+            if blank.iloc[:, i].all():
+                continue
+            name = f"unnamed column {_column_letter(i)}"
+            notes.append(f"{path}: column {_column_letter(i)} has values but no header; it is not used")
+        keep.append(i)
+        names.append(name)
+    seen: dict[str, int] = {}
+    for i, name in zip(keep, names):
+        if name in seen:
+            raise ReadError(f"{path}: column '{name}' appears more than once (columns {_column_letter(seen[name])} "
+                            f"and {_column_letter(i)}); keep one and delete the other")
+        seen[name] = i
+    body = body.iloc[:, keep]
+    body.columns = names
+    rows = pd.RangeIndex(header_row + 1, header_row + 1 + len(body))
+    empty = blank.iloc[:, keep].all(axis=1).to_numpy() if keep else [True] * len(body)
+    body = body.loc[~pd.Series(empty, index=body.index)].reset_index(drop=True)
+    rows = rows[~pd.Series(empty).to_numpy()]
+    if len(rows) < len(empty):
+        notes.append(f"{path}: skipped {len(empty) - len(rows)} empty row(s)")
+    if body.empty:
+        notes.append(f"{path}: the file has a header but no data rows")
+    body["_source_file"] = str(path)
+    body["_source_row"] = list(rows)
+    body.attrs.update(attrs)
+    return body
+
+
+def read_table(path: str | Path, expected_columns=None, max_bytes: int = MAX_FILE_BYTES,
+               max_line_bytes: int = MAX_LINE_BYTES) -> pd.DataFrame:
     """Read one CSV (UTF-8, UTF-8 with BOM, or cp1252), .xlsx (first sheet) or Parquet file.
 
-    Column names are stripped of surrounding spaces and lower-cased. Returns the frame with
-    ``_source_file`` and ``_source_row``; ``df.attrs["encoding"]`` says how a CSV was decoded.
+    ``expected_columns`` (the contract's column names) lets the reader find the header below
+    title rows: the header is the row, among the first ten, that names most expected columns;
+    rows above it are skipped and listed in a note. Column names are stripped of spaces and
+    lower-cased. Returns the frame with ``_source_file`` and ``_source_row``;
+    ``df.attrs["encoding"]`` says how a CSV was decoded and ``df.attrs["notes"]`` what was
+    skipped. Raises ReadError, naming the file and what to do, for anything it cannot read.
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    encoding = None
-    if suffix == ".csv":
-        df, encoding = _read_csv(path)
-    elif suffix == ".xlsx":
-        df = _read_excel(path)
-    elif suffix == ".parquet":
-        df = pd.read_parquet(path)
-    else:
+    expected = {str(c).lower() for c in expected_columns} if expected_columns is not None else None
+    if suffix in UNSUPPORTED_SUFFIXES:
+        raise ReadError(f"{path}: unsupported file type {suffix!r}: this is {UNSUPPORTED_SUFFIXES[suffix]}, "
+                        f"which pmereport does not read; {SAVE_AS}")
+    if suffix not in SUPPORTED_SUFFIXES:
         raise ReadError(f"{path}: unsupported file type {suffix!r} (use {', '.join(SUPPORTED_SUFFIXES)})")
-    df.columns = [str(c).strip().lower() for c in df.columns]
-    df = df.reset_index(drop=True)
-    df["_source_file"] = str(path)
-    df["_source_row"] = range(2, len(df) + 2)
-    df.attrs["encoding"] = encoding
-    return df
+    _check_size(path, max_bytes)
+    if suffix == ".parquet":
+        try:
+            df = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises several types for a damaged file
+            raise ReadError(f"{path}: cannot read as a Parquet file ({exc}); export it again") from None
+        df.columns = [str(c).strip().lower() for c in df.columns]
+        df = df.reset_index(drop=True)
+        df["_source_file"] = str(path)
+        df["_source_row"] = range(2, len(df) + 2)
+        df.attrs.update(encoding=None, notes=[])
+        return df
+    if suffix == ".csv":
+        cells, header_row, attrs = _read_csv(path, expected, max_line_bytes)
+    else:
+        cells, header_row, attrs = _read_excel(path, expected, max_bytes)
+    return _with_header(path, cells, header_row, attrs)
 
 
 def find_extract_files(data_dir: str | Path, name: str, folder_allowed: bool = False) -> list[Path]:
     """The files holding extract ``name`` in ``data_dir``: ``name.csv|.xlsx|.parquet``, or (for
     extracts that allow it) a folder ``name/`` of such files, read in name order.
 
-    Returns [] when the extract is absent; raises ReadError if it is there twice.
+    Returns [] when the extract is absent; raises ReadError if it is there twice, or if it (or a
+    file in its folder) is in a format pmereport does not read, such as an old ``.xls``: such a
+    file is refused, never skipped, so that no data is lost without a word.
     """
     data_dir = Path(data_dir)
+    for s, what in UNSUPPORTED_SUFFIXES.items():
+        if s != ".txt" and (data_dir / f"{name}{s}").is_file():
+            raise ReadError(f"{data_dir / f'{name}{s}'}: this is {what}, which pmereport does not read; {SAVE_AS}")
     singles = [data_dir / f"{name}{s}" for s in SUPPORTED_SUFFIXES if (data_dir / f"{name}{s}").is_file()]
     folder = data_dir / name
     in_folder: list[Path] = []
     if folder.is_dir():
         if not folder_allowed:
             raise ReadError(f"{folder}: extract '{name}' must be a single file, not a folder")
-        in_folder = sorted(p for p in folder.iterdir()
-                           if p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(("~$", ".")))
+        visible = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(("~$", ".")))
+        for p in visible:
+            if p.suffix.lower() in UNSUPPORTED_SUFFIXES and p.suffix.lower() != ".txt":
+                raise ReadError(f"{p}: this is {UNSUPPORTED_SUFFIXES[p.suffix.lower()]}, which pmereport does "
+                                f"not read; {SAVE_AS}")
+        in_folder = [p for p in visible if p.suffix.lower() in SUPPORTED_SUFFIXES]
     if len(singles) > 1 or (singles and in_folder):
         found = ", ".join(str(p) for p in singles + ([folder] if in_folder else []))
         raise ReadError(f"{data_dir}: extract '{name}' is given more than once ({found}); keep one")
