@@ -68,7 +68,8 @@ def save_cache(ds: Dataset, folder: Path) -> None:
         r.data.to_parquet(folder / f"{name}.parquet", index=False)
         r.issues.astype({"row": "Int64", "value": "string"}).to_parquet(folder / f"{name}.issues.parquet",
                                                                        index=False)
-        meta["extracts"][name] = {"files": r.files, "rows_read": r.rows_read, "file_errors": r.file_errors}
+        meta["extracts"][name] = {"files": r.files, "rows_read": r.rows_read, "file_errors": r.file_errors,
+                                   "notes": r.notes}
     (folder / "meta.json").write_text(json.dumps(meta))
 
 
@@ -85,7 +86,7 @@ def _load_cache(data_dir: Path, folder: Path) -> Dataset | None:
         data = pd.read_parquet(folder / f"{name}.parquet")
         issues = pd.read_parquet(folder / f"{name}.issues.parquet").astype({"row": "object", "value": "object"})
         issues = issues.where(issues.notna(), None)
-        results[name] = ExtractResult(name, m["files"], m["rows_read"], data, issues, m["file_errors"])
+        results[name] = ExtractResult(name, m["files"], m["rows_read"], data, issues, m["file_errors"], m.get("notes", []))
     return Dataset(data_dir, results)
 
 

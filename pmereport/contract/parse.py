@@ -15,6 +15,11 @@ from .spec import Field
 
 BLANK_WORDS = ["", "na", "n/a", "null", "none", "nan"]
 TEXT = "string[pyarrow]"
+# Symbols that DfE statistics put in place of a number (explore-education-statistics guidance:
+# c confidential/suppressed, x not available, z not applicable, u low reliability, low and ~
+# a positive figure that rounds to 0, ":" and ".." not available). They belong in published
+# tables, never in a pupil-level extract.
+DFE_SYMBOLS = ["c", "x", "z", "u", "low", "~", ":", ".."]
 
 
 def _as_text(raw: pd.Series) -> pd.Series:
@@ -77,3 +82,8 @@ def parse_field(raw: pd.Series, field: Field) -> tuple[pd.Series, pd.Series]:
     typed = typed.where(~blank)
     failed = ~blank & typed.isna()
     return typed, failed
+
+
+def is_dfe_symbol(raw: pd.Series) -> pd.Series:
+    """Cells that hold a DfE suppression or "not available" symbol instead of a number."""
+    return _as_text(raw).str.lower().isin(DFE_SYMBOLS).fillna(False).astype(bool)

@@ -15,6 +15,8 @@ def format_validation(results: dict[str, ExtractResult], max_lines: int = MAX_LI
         status = "FILE ERROR" if r.file_errors else ("ok" if r.ok else "rows rejected")
         lines.append(f"{name:<13}{r.rows_read:>11,}{r.rows_kept:>10,}{r.rows_rejected:>10,}  {status}")
     for name, r in results.items():
+        if r.notes:
+            lines += ["", f"{name}: note(s)"] + [f"  {note}" for note in r.notes]
         if r.ok:
             continue
         lines += ["", f"{name}: {len(r.issues):,} problem(s)"]
