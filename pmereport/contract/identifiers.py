@@ -54,7 +54,7 @@ NOT_A_PERSON = re.compile(r"(^|_)(school|establishment|provider|setting|trust|ac
 # Words that make a postcode column a partial (district or sector) postcode, which is allowed.
 PARTIAL_POSTCODE = re.compile(r"(^|_)(district|sector|area|outward|prefix|partial)(_|$)")
 
-_NAME_WORD = r"[A-Z][a-z]+(?:['-][A-Za-z][a-z]+)*"
+_NAME_WORD = r"(?:[A-Z]'|Mc|Mac)?[A-Z][a-z]+(?:-[A-Z][a-z]+)*"  # Jones, O'Connor, McKay, Smith-Jones
 CONTENT_PATTERNS = {  # checked in every text column
     "a UPN or another national identifier": re.compile(r"[A-Za-z]\d{11}[0-9A-Za-z]"),
     "an email address": re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"),
