@@ -36,8 +36,9 @@ FIELD_RULE_MESSAGES = {
     "FIELD_FUTURE": "a date after {today}, the day the data was checked: it cannot have happened yet "
                     "(check the year)",
 }
-DFE_SYMBOL_MESSAGE = ("a DfE suppression symbol ({symbols}) is not allowed in a pupil-level extract: give the "
-                      "actual number (suppression is applied to published tables, not to inputs)")
+DFE_SYMBOL_MESSAGE = ("a DfE suppression symbol ({symbols}) is not allowed in an extract, which holds the LA's "
+                      "own pupil-level or per-school figures: give the actual number (suppression is applied "
+                      "to published tables, not to inputs)")
 SAVE_AS_HINT = "try saving it again as CSV UTF-8"
 ROW_HEADER_MESSAGE = "this row repeats the header (two files pasted together?); delete it"
 # Dates that may lie in the future because they are planned, not recorded (contract descriptions).
