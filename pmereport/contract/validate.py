@@ -192,12 +192,22 @@ def _refused(raw: pd.DataFrame, extract: Extract, files: list[str], errors: list
 
 
 def _repeated_header(raw: pd.DataFrame, extract: Extract) -> pd.Series:
-    """Rows where most contract columns hold their own column name: a header pasted into the data."""
+    """Rows where most contract columns hold their own column name: a header pasted into the data.
+    Only rows whose first contract column holds its own name are looked at further (speed)."""
     columns = [c for c in extract.columns if c in raw]
     if not columns:
         return pd.Series(False, index=raw.index)
-    same = sum(raw[c].astype(str).str.strip().str.lower().eq(c) for c in columns)
-    return same >= max(2, len(columns) // 2)
+
+    def own_name(c: str, rows: pd.Index) -> pd.Series:
+        text = raw.loc[rows, c].astype(str).str.strip().str.lower().str.lstrip("\ufeff")
+        return text.eq(c)
+
+    candidates = raw.index[own_name(columns[0], raw.index).to_numpy()]
+    repeated = pd.Series(False, index=raw.index)
+    if len(candidates):
+        same = sum(own_name(c, candidates).astype(int) for c in columns)
+        repeated[candidates] = (same >= max(2, len(columns) // 2)).to_numpy()
+    return repeated
 
 
 def _type_issues(raw: pd.DataFrame, extract: Extract, typed: pd.DataFrame, skip: pd.Series) -> list[dict]:

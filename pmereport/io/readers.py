@@ -218,9 +218,25 @@ def _read_excel(path: Path, expected: set[str] | None, max_bytes: int) -> tuple[
     return cells.iloc[skip:].reset_index(drop=True), skip + 1, {"encoding": None, "notes": notes}
 
 
-def _is_blank_frame(cells: pd.DataFrame) -> pd.DataFrame:
+def _blank_cells(column: pd.Series) -> pd.Series:
     """True for cells that are missing or only spaces."""
-    return cells.isna() | cells.apply(lambda column: column.astype(str).str.strip().eq(""))
+    if column.dtype != object:
+        return column.isna()
+    return column.isna() | column.str.strip().eq("").fillna(False).astype(bool)
+
+
+def _empty_rows(body: pd.DataFrame) -> pd.Series:
+    """Rows with no value in any cell. Only rows whose first cell is blank can be empty, so the
+    other columns are looked at for those rows alone (a county's attendance has 700,000 rows)."""
+    if body.shape[1] == 0:
+        return pd.Series(True, index=body.index)
+    candidates = _blank_cells(body.iloc[:, 0])
+    empty = candidates.copy()
+    for i in range(1, body.shape[1]):
+        if not empty.any():
+            break
+        empty[empty] = _blank_cells(body.iloc[:, i][empty]).to_numpy()
+    return empty
 
 
 def _with_header(path: Path, cells: pd.DataFrame, header_row: int, attrs: dict) -> pd.DataFrame:
@@ -231,12 +247,11 @@ def _with_header(path: Path, cells: pd.DataFrame, header_row: int, attrs: dict) 
     """
     header = [("" if pd.isna(v) else str(v)).replace("\ufeff", "").strip().lower() for v in cells.iloc[0]]
     body = cells.iloc[1:]
-    blank = _is_blank_frame(body)
     notes = attrs["notes"]
     keep, names = [], []
     for i, name in enumerate(header):
         if not name:
-            if blank.iloc[:, i].all():
+            if _blank_cells(body.iloc[:, i]).all():
                 continue
             name = f"unnamed column {_column_letter(i)}"
             notes.append(f"{path}: column {_column_letter(i)} has values but no header; it is not used")
@@ -250,16 +265,15 @@ def _with_header(path: Path, cells: pd.DataFrame, header_row: int, attrs: dict) 
         seen[name] = i
     body = body.iloc[:, keep]
     body.columns = names
-    rows = pd.RangeIndex(header_row + 1, header_row + 1 + len(body))
-    empty = blank.iloc[:, keep].all(axis=1).to_numpy() if keep else [True] * len(body)
-    body = body.loc[~pd.Series(empty, index=body.index)].reset_index(drop=True)
-    rows = rows[~pd.Series(empty).to_numpy()]
-    if len(rows) < len(empty):
-        notes.append(f"{path}: skipped {len(empty) - len(rows)} empty row(s)")
+    rows = pd.Series(range(header_row + 1, header_row + 1 + len(body)), index=body.index)
+    empty = _empty_rows(body)
+    body, rows = body.loc[~empty].reset_index(drop=True), rows[~empty].tolist()
+    if empty.any():
+        notes.append(f"{path}: skipped {int(empty.sum())} empty row(s)")
     if body.empty:
         notes.append(f"{path}: the file has a header but no data rows")
     body["_source_file"] = str(path)
-    body["_source_row"] = list(rows)
+    body["_source_row"] = rows
     body.attrs.update(attrs)
     return body
 
