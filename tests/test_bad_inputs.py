@@ -27,3 +27,31 @@ def test_corpus_summary(tmp_path):
     assert render(outcomes, tmp_path) == committed_block()
     assert (totals["clear file errors"] + totals["clear row rejections"] + totals["accepted with a note"]
             + totals["accepted correctly"]) == totals["files tried"]
+
+
+def test_validation_report_prints_notes(tmp_path):
+    from pmereport.contract.report import format_validation
+
+    case = next(c for c in CORPUS if c.name == "title-rows-csv")
+    outcome = run_case(case, tmp_path / case.name)
+    text = format_validation({"cases": outcome.result})
+    assert "cases: note(s)" in text and "skipped 2 title line(s) above the header (line 3)" in text
+    assert "PASSED" in text  # a note is not a failure
+
+
+def test_planned_dates_may_be_in_the_future_recorded_ones_may_not(tmp_path):
+    import datetime as dt
+
+    from bad_inputs import csv_text, rows
+    from pmereport.contract.validate import load_extract
+
+    # the tiny return row: month 2024-10, RTT from 2024-10-01, planned end 2024-12-20, review 2024-11-12
+    records = rows("pme_returns", 2)
+    (tmp_path / "pme_returns.csv").write_text(csv_text(records))
+    # on 2024-11-01 the planned end (2024-12-20) and review (2024-11-12) are still to come: allowed
+    assert load_extract(tmp_path, "pme_returns", today=dt.date(2024, 11, 1)).rows_rejected == 0
+    # on 2024-09-30 the October return (month starting 2024-10-01) and the RTT start are in the future
+    result = load_extract(tmp_path, "pme_returns", today=dt.date(2024, 9, 30))
+    assert result.rows_rejected == 2
+    assert set(zip(result.issues["column"], result.issues["rule"])) == {
+        ("return_month", "FIELD_FUTURE"), ("rtt_start_date", "FIELD_FUTURE")}
