@@ -197,6 +197,29 @@ def _check_workbook(path: Path, max_bytes: int) -> None:
                         f"{MAX_UNZIPPED_RATIO * max_bytes / 2**20:,.0f} MB; check it is the right file")
 
 
+def _first_rows(cells: pd.DataFrame) -> list[list]:
+    head = cells.head(HEADER_SEARCH_ROWS)
+    return head.astype(object).where(head.notna(), "").values.tolist()
+
+
+def _names_expected(cells: pd.DataFrame, expected: set[str]) -> bool:
+    return any(str(v).strip().lower() in expected for row in _first_rows(cells) for v in row)
+
+
+def _refuse_if_on_another_sheet(path: Path, expected: set[str]) -> None:
+    """The first sheet names no contract column: if another sheet does, say so (a cover sheet
+    or notes put first is common)."""
+    try:
+        sheets = pd.read_excel(path, dtype=object, engine="calamine", sheet_name=None, header=None,
+                               nrows=HEADER_SEARCH_ROWS)
+    except Exception:  # the first sheet was readable; the others are only a hint
+        return
+    for name, cells in list(sheets.items())[1:]:
+        if _names_expected(cells, expected):
+            raise ReadError(f"{path}: the extract's columns are on sheet '{name}', not on the first sheet; move "
+                            f"that sheet to the front, or save it alone as CSV UTF-8")
+
+
 def _read_excel(path: Path, expected: set[str] | None, max_bytes: int) -> tuple[pd.DataFrame, int, dict]:
     """First sheet of a workbook, via calamine (Rust): ~35x faster than openpyxl on a county's
     50 monthly return workbooks (measured 0.96 s against 35 s)."""
@@ -205,13 +228,15 @@ def _read_excel(path: Path, expected: set[str] | None, max_bytes: int) -> tuple[
         cells = pd.read_excel(path, dtype=object, engine="calamine", sheet_name=0, header=None)
     except Exception as exc:  # calamine raises its own error types for a damaged workbook
         raise ReadError(f"{path}: cannot read as an Excel workbook ({exc}); {SAVE_AS}") from None
+    if expected and not _names_expected(cells, expected):
+        _refuse_if_on_another_sheet(path, expected)
     if cells.empty:
         raise ReadError(f"{path}: the first sheet is empty (no header row); put the extract on the first sheet")
-    first_rows = cells.head(HEADER_SEARCH_ROWS).astype(object).where(cells.head(HEADER_SEARCH_ROWS).notna(), "")
-    skip = _pick_header(first_rows.values.tolist(), expected)
+    first_rows = _first_rows(cells)
+    skip = _pick_header(first_rows, expected)
     notes = []
     if skip:
-        titles = [" ".join(str(v) for v in row if str(v).strip()) for row in first_rows.values.tolist()[:skip]]
+        titles = [" ".join(str(v) for v in row if str(v).strip()) for row in first_rows[:skip]]
         titles = [t for t in titles if t]
         notes.append(f"{path}: skipped {skip} row(s) above the header (row {skip + 1})"
                      + (": " + "; ".join(repr(t[:60]) for t in titles) if titles else ""))
@@ -246,6 +271,11 @@ def _with_header(path: Path, cells: pd.DataFrame, header_row: int, attrs: dict) 
     no values at all are dropped and counted in a note, so row numbers stay those of the file.
     """
     header = [("" if pd.isna(v) else str(v)).replace("\ufeff", "").strip().lower() for v in cells.iloc[0]]
+    named = [h for h in header if h]
+    for separator, word in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
+        if len(named) == 1 and named[0].count(separator) >= 2:
+            raise ReadError(f"{path}: the values are separated by {word}, not commas; save it as CSV UTF-8 "
+                            f"(comma delimited), or in Excel's regional settings use a comma as list separator")
     body = cells.iloc[1:]
     notes = attrs["notes"]
     keep, names = [], []

@@ -180,6 +180,26 @@ def _shouting(text: str) -> str:
     return header.upper().replace(",", " , ") + "\n" + rest
 
 
+def _two_sheets() -> bytes:
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    book.active.append(["Extract of CME/PME cases for the board paper"])
+    data = book.create_sheet("Cases")
+    for line in table(R5):
+        data.append(line)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _formulas() -> bytes:
+    """Hours written as formulas (=10+2.5) with no cached values, as a script saving with openpyxl leaves them."""
+    records = rows("pme_returns", 3)
+    for r in records[1:]:
+        r["hours_offered"] = "=10+2.5"
+    return xlsx_bytes(table(records))
+
+
 def _truncated_workbook() -> bytes:
     data = _workbook(R5)
     return data[: len(data) // 2]
@@ -248,6 +268,16 @@ CORPUS: list[BadInput] = [
              _write("cases.xlsx", _zip_not_workbook()), FILE_ERROR, ("not an Excel workbook",)),
     BadInput("csv-named-xlsx", "CSV text saved with an .xlsx name", "cases",
              _write("cases.xlsx", CASES_CSV), FILE_ERROR, ("not an Excel workbook",)),
+    BadInput("semicolon-csv", "a CSV separated by semicolons (European Excel settings)", "cases",
+             _write("cases.csv", CASES_CSV.replace(",", ";")), FILE_ERROR, ("semicolons",)),
+    BadInput("tab-separated-csv", "tab-separated values saved with a .csv name", "cases",
+             _write("cases.csv", CASES_CSV.replace(",", "\t")), FILE_ERROR, ("tabs",)),
+    BadInput("excel-sep-line", "Excel's 'sep=,' hint line above the header", "cases",
+             _write("cases.csv", "sep=,\n" + CASES_CSV), NOTE, ("'sep='",), rows_in_file=5),
+    BadInput("data-on-second-sheet", "a notes sheet first, the data on the second sheet", "cases",
+             _write("cases.xlsx", _two_sheets()), FILE_ERROR, ("sheet 'Cases'", "not on the first sheet")),
+    BadInput("formulas-without-values", "formulas saved without their values (no cached result)",
+             "pme_returns", _write("pme_returns.xlsx", _formulas()), ROWS, ("hours_offered",), 3, 2),
     BadInput("stray-quote", "a stray quote that never closes", "cases",
              _write("cases.csv", CASES_CSV.replace("C0003,", 'C0003,"', 1)), FILE_ERROR, ("quote", "line 4")),
     BadInput("extra-field", "a row with one value too many (unquoted comma)", "cases",
