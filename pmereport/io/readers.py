@@ -123,15 +123,17 @@ def _csv_header_line(path: Path, head: bytes, expected: set[str] | None) -> tupl
     return index, [t for t in titles if t] or ["(blank)"] * min(index, 1)
 
 
-def _parser_error_message(path: Path, exc: Exception, skipped: int) -> str:
+def _parser_error_message(path: Path, exc: Exception) -> str:
+    """pandas' tokenizer error as a sentence; its line numbers count from the top of the file
+    (title lines included): "row" from 0, "line" from 1."""
     detail = str(exc)
     quote = re.search(r"EOF inside string starting at row (\d+)", detail)
     if quote:
         return (f"{path}: a quote mark (\") opens a value that never closes, from line "
-                f"{int(quote.group(1)) + 1 + skipped}; remove the stray quote or close it, then save again")
+                f"{int(quote.group(1)) + 1}; remove the stray quote or close it, then save again")
     fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", detail)
     if fields:
-        return (f"{path}: line {int(fields.group(2)) + skipped} has {fields.group(3)} values but the header has "
+        return (f"{path}: line {fields.group(2)} has {fields.group(3)} values but the header has "
                 f"{fields.group(1)} (a stray comma, or a value with a comma that is not in quotes?)")
     return f"{path}: not a well-formed CSV file ({detail})"
 
@@ -156,7 +158,7 @@ def _read_csv(path: Path, expected: set[str] | None, max_line_bytes: int) -> tup
         except pd.errors.EmptyDataError:
             raise ReadError(f"{path}: the file is empty (no header row); export the extract again") from None
         except pd.errors.ParserError as exc:
-            raise ReadError(_parser_error_message(path, exc, skip)) from None
+            raise ReadError(_parser_error_message(path, exc)) from None
     else:
         raise ReadError(f"{path}: cannot decode as UTF-8 or Windows-1252 ({last_error}); save it as CSV UTF-8")
     notes = []

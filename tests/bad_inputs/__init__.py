@@ -283,6 +283,12 @@ CORPUS: list[BadInput] = [
     BadInput("extra-field", "a row with one value too many (unquoted comma)", "cases",
              _write("cases.csv", CASES_CSV.replace("South Shire", "South, Shire", 3).replace(
                  "South, Shire", "South Shire", 2)), FILE_ERROR, ("line 4", "values but the header has")),
+    BadInput("title-and-stray-quote", "a title line, then a stray quote on line 5", "cases",
+             _write("cases.csv", "Cases export\n" + CASES_CSV.replace("C0003,", 'C0003,"', 1)), FILE_ERROR,
+             ("quote", "line 5")),
+    BadInput("title-and-extra-field", "a title line, then a row with one value too many on line 5", "cases",
+             _write("cases.csv", "Cases export\n" + CASES_CSV.replace("C0003,", "C0003,,", 1)), FILE_ERROR,
+             ("line 5 has 44 values",)),
     BadInput("short-row", "a row cut short (fewer values than the header)", "cases",
              _write("cases.csv", "\n".join(line if i != 3 else line[:40] for i, line in
                                            enumerate(CASES_CSV.splitlines())) + "\n"),
