@@ -55,3 +55,25 @@ def test_planned_dates_may_be_in_the_future_recorded_ones_may_not(tmp_path):
     assert result.rows_rejected == 2
     assert set(zip(result.issues["column"], result.issues["rule"])) == {
         ("return_month", "FIELD_FUTURE"), ("rtt_start_date", "FIELD_FUTURE")}
+
+
+def test_a_file_that_cannot_be_opened_is_a_file_error(tmp_path, monkeypatch):
+    """A workbook locked by Excel (Windows) raises PermissionError on open: a file error, not a traceback."""
+    from pathlib import Path
+
+    from bad_inputs import CASES_CSV
+    from pmereport.contract.validate import load_extract
+
+    (tmp_path / "cases.csv").write_text(CASES_CSV)
+    real_open = Path.open
+
+    def locked(self, *args, **kwargs):
+        if self.name == "cases.csv":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", locked)
+    result = load_extract(tmp_path, "cases")
+    assert result.file_errors == [f"{tmp_path / 'cases.csv'}: cannot open the file (Permission denied); close it "
+                                  "in Excel or any other program and check you may read it"]
+    assert (result.rows_read, result.rows_rejected) == (0, 0)

@@ -91,6 +91,7 @@ def test_kind_by_name(column, kind):
     # children's birth dates at 31 March 2025 (ages 9 and 12) against adults' (30 and 45) and recent events
     (["2015-06-01", "01/02/2013"], False, "a date of birth"),
     (["1995-01-01", "1980-01-01"], False, None),
+    ([dt.datetime(2015, 6, 1), dt.datetime(2013, 2, 1)], False, "a date of birth"),  # Excel date cells
     (["2024-10-01", "2025-01-15"], False, None),
 ])
 def test_kind_by_content(values, in_contract, kind):

@@ -121,7 +121,7 @@ def _share(sample: pd.Series, pattern: re.Pattern) -> float:
 
 def _birth_dates(sample: pd.Series, today: dt.date) -> float:
     """Share of values that are full dates of birth of a child of school age at ``today``."""
-    dates = pd.to_datetime(sample, format="%Y-%m-%d", errors="coerce")
+    dates = pd.to_datetime(sample.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")  # Excel cells: 00:00:00
     uk = pd.to_datetime(sample, format="%d/%m/%Y", errors="coerce")
     dates = dates.fillna(uk)
     if dates.isna().mean() > 1 - CONTENT_SHARE:

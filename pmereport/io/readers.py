@@ -322,6 +322,14 @@ def read_table(path: str | Path, expected_columns=None, max_bytes: int = MAX_FIL
     skipped. Raises ReadError, naming the file and what to do, for anything it cannot read.
     """
     path = Path(path)
+    try:
+        return _read_table(path, expected_columns, max_bytes, max_line_bytes)
+    except OSError as exc:  # e.g. a workbook locked by Excel on Windows, or no read permission
+        raise ReadError(f"{path}: cannot open the file ({exc.strerror or exc}); close it in Excel or any other "
+                        f"program and check you may read it") from None
+
+
+def _read_table(path: Path, expected_columns, max_bytes: int, max_line_bytes: int) -> pd.DataFrame:
     suffix = path.suffix.lower()
     expected = {str(c).lower() for c in expected_columns} if expected_columns is not None else None
     if suffix in UNSUPPORTED_SUFFIXES:
