@@ -107,3 +107,12 @@ def test_contract_columns_are_not_flagged_on_valid_data(tmp_path):
     assert all(r.ok and not r.notes for r in results.values())
     raw = pd.DataFrame(rows("schools", 3))
     assert find_identifier_columns(raw, EXTRACTS["schools"], TODAY) == []  # school_name is a school's name
+
+
+def test_dataset_load_passes_the_drop_option(tmp_path):
+    from pmereport.contract.dataset import load
+
+    data = _cases_with_names_and_upns(tmp_path / "data")
+    assert load(data, today=TODAY).results["cases"].rows_kept == 0
+    dropped = load(data, today=TODAY, drop_identifiers=True)
+    assert dropped.results["cases"].rows_kept == 4 and "surname" not in dropped.cases

@@ -90,8 +90,12 @@ def _load_cache(data_dir: Path, folder: Path) -> Dataset | None:
     return Dataset(data_dir, results)
 
 
-def load(data_dir: str | Path, cache_dir: str | Path | None = None) -> Dataset:
+def load(data_dir: str | Path, cache_dir: str | Path | None = None, *, drop_identifiers: bool = False,
+         today=None) -> Dataset:
     """Read and validate every extract in ``data_dir`` (see docs/data-dictionary.md).
+
+    ``drop_identifiers`` drops columns holding direct identifiers instead of refusing the file
+    (docs/pseudonymisation.md); ``today`` is the day dates are checked against (default: today).
 
     Inside a report run the validated data is reused from the run's cache (``cache_dir``, or the
     folder named by the PMEREPORT_DATASET_CACHE environment variable) when the data folder's files
@@ -105,4 +109,4 @@ def load(data_dir: str | Path, cache_dir: str | Path | None = None) -> Dataset:
         cached = _load_cache(data_dir, Path(cache_dir))
         if cached is not None:
             return cached
-    return Dataset(data_dir, validate_folder(data_dir))
+    return Dataset(data_dir, validate_folder(data_dir, today=today, drop_identifiers=drop_identifiers))
