@@ -71,7 +71,7 @@ def test_upns_in_the_contract_key_are_refused_even_when_dropping():
     ("Mobile", "a phone number"), ("E-mail", "an email address"),
     # not identifiers: an organisation's name, a partial postcode, words that only contain "name"
     ("school_name", None), ("district_name", None), ("postcode_district", None), ("unnamed column g", None),
-    ("team_notes", None), ("renamed_by", None),
+    ("team_notes", None), ("renamed_by", None), ("reason_name", None), ("provision type name", None),
 ])
 def test_kind_by_name(column, kind):
     assert kind_by_name(column) == kind

@@ -48,9 +48,10 @@ NAME_PATTERNS = {
     "a phone number": r"(^|_)(phone|telephone|tel|mobile|landline|contact_?(no|number)|phone_?number)(_|$)",
     "an email address": r"(^|_)(e_?mails?|email_?address)(_|$)",
 }
-# Words that make a "name" column an organisation's or a place's name, not a person's.
+# Words that make a "name" column an organisation's, a place's or a label's name, not a person's.
 NOT_A_PERSON = re.compile(r"(^|_)(school|establishment|provider|setting|trust|academy|district|ward|area|la|"
-                          r"authority|team|file|sheet|region|town|city|county)(_|$)")
+                          r"authority|team|file|sheet|region|town|city|county|reason|group|provision|category|"
+                          r"type|code|label|service|course|programme|column|field)(_|$)")
 # Words that make a postcode column a partial (district or sector) postcode, which is allowed.
 PARTIAL_POSTCODE = re.compile(r"(^|_)(district|sector|area|outward|prefix|partial)(_|$)")
 
