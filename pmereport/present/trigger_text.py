@@ -16,7 +16,7 @@ def _column(table: PublishedTable, column: str) -> list:
 
 
 def _percent(value) -> str:
-    return "not shown" if is_symbol(value) else f"{format_number(value)}%"
+    return "not shown" if is_symbol(value) else f"{format_number(value, 1)}%"
 
 
 def trigger_counts_sentence(tables: list[PublishedTable]) -> str:
@@ -51,10 +51,11 @@ def attendance_sentence(overall: PublishedTable, period: str, england: Published
     if england is None:
         return text + (" No comparison with England is made: England's published 2024/25 attendance file "
                        "was not found.")
-    return text + (f" In England in 2024/25 (the whole year to the summer), overall absence was "
-                   f"{_percent(england.value('Total', 'overall_absence_pct_england'))} and persistent absence "
-                   f"{_percent(england.value('Total', 'persistent_pct_england'))}; absence early in the autumn "
-                   "term is usually lower than over a whole year, so the comparison flatters a part-year figure.")
+    return text + (f" In England in 2024/25 (DfE's published year-to-date figures, state-funded schools), overall "
+                   f"absence was {_percent(england.value('Total', 'overall_absence_pct_england'))} and persistent "
+                   f"absence {_percent(england.value('Total', 'persistent_pct_england'))}. The periods differ: "
+                   "absence early in the autumn term is usually lower than over most of a year, so read the "
+                   "comparison as context, not as a target.")
 
 
 def intensive_support_sentence(by_term: PublishedTable, below: float, below_ehcp: float) -> str:
