@@ -9,7 +9,8 @@ import pytest
 
 from pmereport.metrics import attendance_summaries as att
 from pmereport.metrics.triggers import evaluate, exceptions, resolve_thresholds
-from pmereport.present.trigger_tables import counts_table, exception_tables, family_of, threshold_text
+from pmereport.present.trigger_tables import (counts_table, exception_tables, exception_units, family_of, threshold_text,
+                                              window_start)
 from triggers_support import CAL, attendance, cases
 
 ENGLAND = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "dfe-attendance-2024-25"
@@ -67,10 +68,17 @@ def test_exception_tables_are_internal_and_windowed():
         ("P001", "C1", 29.0, 20.0, 9.0)
     assert row["days_since_crossed"] == 10  # 4 Feb -> 14 Feb, calendar days
     assert len(esc) == 1
-    # crossed 10 days ago: outside a 7-day window, inside a 14-day one
-    assert exception_tables(exceptions(evaluation), "2025-02-14", codes=["ESC01"], crossed_within_days=7)["ESC01"].empty
+    # crossed Tue 4 Feb: the last 5 school days to Fri 14 Feb start Mon 10 Feb (outside); the last 9, Tue 4 Feb
+    assert window_start(CAL, "2025-02-14", 5) == pd.Timestamp("2025-02-10")
+    assert exception_tables(exceptions(evaluation), "2025-02-14", codes=["ESC01"],
+                            since=window_start(CAL, "2025-02-14", 5))["ESC01"].empty
     assert len(exception_tables(exceptions(evaluation), "2025-02-14", codes=["ESC01"],
-                                crossed_within_days=14)["ESC01"]) == 1
+                                since=window_start(CAL, "2025-02-14", 9))["ESC01"]) == 1
+
+
+def test_window_over_a_half_term():
+    # Sat 31 Oct 2026 ends Shire's half-term (26-30 Oct): the last 5 school days are Mon 19 - Fri 23 Oct
+    assert window_start(CAL, "2026-10-31", 5) == pd.Timestamp("2026-10-19")
 
 
 def test_pupil_rules_list_no_case_column():
@@ -133,3 +141,14 @@ def test_england_attendance_matches_the_published_figures():
 def test_no_england_file_means_no_comparison(tmp_path):
     assert att.england_attendance(tmp_path) is None
     assert att.england_attendance(None) is None
+
+
+def test_exception_units_follow_the_rule():
+    whole = pd.DataFrame({"value": [21.0], "threshold": [20.0], "over_by": [1.0]})
+    assert exception_units("ESC01", whole)["value"] == "days:0"  # school days open
+    assert exception_units("PNL01", whole)["value"] == "calendar_days:0"  # days since the panel
+    assert exception_units("EXC01", whole.assign(value=36.5, over_by=1.5))["value"] == "days:1"  # suspension days
+    assert exception_units("ATT01", whole)["value"] == "percent:0"
+    assert exception_units("FTE01", whole)["value"] == "hours:0"
+    assert exception_units("EXC02", whole)["value"] == "number:0"
+    assert exception_units("ESC01", whole)["days_since_crossed"] == "calendar_days"

@@ -64,7 +64,7 @@ def internal(data, tmp_path_factory):
     folder = tmp_path_factory.mktemp("exceptions")
     params = _copy_params(PARAMS / "exceptions.yaml", folder / "exceptions.yaml")
     spec = yaml.safe_load(params.read_text())
-    spec["notebooks"][0]["parameters"]["crossed_within_days"] = None  # everyone still over the line
+    spec["notebooks"][0]["parameters"]["crossed_within_school_days"] = None  # everyone still over the line
     params.write_text(yaml.safe_dump(spec))
     return _run(params, data, folder / "run")
 
@@ -143,7 +143,7 @@ def test_pupil_ids_only_in_the_internal_report(monthly, internal):
 def test_the_exceptions_notebook_is_refused_in_a_board_report(data, tmp_path):
     params = _copy_params(PARAMS / "exceptions.yaml", tmp_path / "as_board.yaml", audience="board",
                           notebooks=[{"path": str((PARAMS / "../notebooks/exceptions.ipynb").resolve()),
-                                      "parameters": {"crossed_within_days": None}}])
+                                      "parameters": {"crossed_within_school_days": None}}])
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run([sys.executable, "-m", "pmereport", "run", str(params), "--data", str(data),
                            "--out", str(tmp_path / "run")], capture_output=True, text=True, env=env, timeout=900)

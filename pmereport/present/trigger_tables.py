@@ -7,6 +7,7 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
+from ..calendar import SchoolCalendar
 from ..metrics.triggers import REGISTRY, Evaluation, trigger_counts
 
 SHARE_PARAMETERS = ("missed_share", "attendance_below", "attendance_below_ehcp")
@@ -49,21 +50,33 @@ def counts_table(evaluation: Evaluation, family: str | None = None) -> pd.DataFr
     return counts
 
 
+def window_start(calendar: SchoolCalendar, as_of, school_days: int) -> pd.Timestamp:
+    """The first day of the last ``school_days`` school days up to ``as_of``: for a weekly meeting,
+    5 school days (a week of term; after a half-term, the week before it)."""
+    as_of = pd.Timestamp(as_of).normalize()
+    if school_days < 1:
+        raise ValueError(f"school_days must be at least 1, got {school_days}")
+    days = calendar.school_days(calendar.first_day, as_of)
+    if len(days) < school_days:
+        raise ValueError(f"fewer than {school_days} school days configured before {as_of.date()}")
+    return days[-school_days]
+
+
 def exception_tables(exceptions: pd.DataFrame, as_of, codes: Sequence[str] | None = None,
-                     crossed_within_days: int | None = None) -> dict[str, pd.DataFrame]:
+                     since=None) -> dict[str, pd.DataFrame]:
     """The officers' exception lists, one frame per rule in ``codes`` (default: every rule with a
     crossing): pseudonymous ``pupil_id`` (and ``case_id`` for case rules), date crossed, value,
     threshold, how far over and calendar days since crossing; the most recent first. With
-    ``crossed_within_days``, only lines crossed in that many days up to ``as_of`` (e.g. 7: since
-    last week's meeting). Every frame keeps ``attrs["classification"] == "internal"``."""
+    ``since`` (a date, e.g. :func:`window_start`), only lines crossed on or after it. Every frame
+    keeps ``attrs["classification"] == "internal"``."""
     as_of = pd.Timestamp(as_of).normalize()
     out = {}
     for code in codes or sorted(exceptions["code"].unique()):
         if code not in REGISTRY:
             raise KeyError(f"unknown trigger code {code!r}")
         rows = exceptions[exceptions["code"] == code]
-        if crossed_within_days is not None:
-            rows = rows[rows["date_crossed"] > as_of - pd.Timedelta(days=crossed_within_days)]
+        if since is not None:
+            rows = rows[rows["date_crossed"] >= pd.Timestamp(since)]
         rows = rows.assign(days_since_crossed=(as_of - rows["date_crossed"]).dt.days)
         columns = ["pupil_id", "case_id", "date_crossed", "value", "threshold", "over_by", "days_since_crossed"]
         if rows["case_id"].isna().all():
@@ -74,4 +87,26 @@ def exception_tables(exceptions: pd.DataFrame, as_of, codes: Sequence[str] | Non
     return out
 
 
-__all__ = ["FAMILIES", "family_of", "threshold_text", "counts_table", "exception_tables"]
+def _unit_key(rule_unit: str) -> str:
+    """The publishing unit (``present.tables.UNITS``) of a rule's value, from its unit text."""
+    if rule_unit.startswith("school days") or rule_unit == "days of suspension":
+        return "days"  # school days
+    if rule_unit.startswith("days"):
+        return "calendar_days"  # the "weeks" rules measure calendar days
+    if rule_unit.startswith("%"):
+        return "percent"
+    if rule_unit.startswith("hours"):
+        return "hours"
+    return "number"
+
+
+def exception_units(code: str, frame: pd.DataFrame) -> dict[str, str]:
+    """Units for one rule's exception list: value, threshold and over_by in the rule's unit (whole
+    numbers when every value is whole, else 1 decimal place), days since crossed in calendar days."""
+    numbers = frame[["value", "threshold", "over_by"]].astype("float64")
+    decimals = 0 if ((numbers % 1) == 0).all().all() else 1
+    unit = f"{_unit_key(REGISTRY[code].unit)}:{decimals}"
+    return {"value": unit, "threshold": unit, "over_by": unit, "days_since_crossed": "calendar_days"}
+
+
+__all__ = ["exception_units", "FAMILIES", "family_of", "threshold_text", "counts_table", "window_start", "exception_tables"]
