@@ -152,3 +152,21 @@ def test_exception_units_follow_the_rule():
     assert exception_units("FTE01", whole)["value"] == "hours:0"
     assert exception_units("EXC02", whole)["value"] == "number:0"
     assert exception_units("ESC01", whole)["days_since_crossed"] == "calendar_days"
+
+
+@pytest.mark.parametrize("name, params", [("triggers.ipynb", "monthly.yaml"), ("exceptions.ipynb", "exceptions.yaml")])
+def test_notebooks_are_committed_clean_with_their_parameters(name, params):
+    import nbformat
+    import papermill
+    import yaml
+
+    repo = Path(__file__).resolve().parents[1]
+    path = repo / "notebooks" / name
+    nb = nbformat.read(str(path), as_version=4)
+    assert all(not c.outputs and c.execution_count is None for c in nb.cells if c.cell_type == "code")
+    declared = papermill.inspect_notebook(str(path))
+    assert {"data_dir", "period_end", "run_dir", "la", "audience"} <= set(declared)
+    spec = yaml.safe_load((repo / "parameters" / params).read_text())
+    given = next(n for n in spec["notebooks"] if n["path"].endswith(name)).get("parameters") or {}
+    assert set(given) <= set(declared)
+    assert spec.get("audience", "board") == ("internal" if name == "exceptions.ipynb" else "board")
