@@ -1,9 +1,10 @@
 """End-to-end (slow): the monthly pack with its triggers section, and the INTERNAL exceptions report,
 on small synthetic data, through `pmereport run`.
 
-The trigger count checked is worked out again here from the raw exclusions.csv with plain pandas:
-EXC02, repeat suspension (Lancashire seed 3.1), counts the pupils with at least N suspensions (N = 2
-by default) starting in the school year of the position date (1 September 2026 to 31 October 2026).
+Trigger counts are worked out again here from the raw CSVs with plain pandas: EXC02, repeat
+suspension (Lancashire seed 3.1), counts the pupils with at least N suspensions (N = 2 by default)
+starting in the school year of the position date (1 September 2026 to 31 October 2026); ESC01
+(level two) the pupils with a case open more than 20 school days (the calendar counts the days).
 """
 from __future__ import annotations
 
@@ -106,6 +107,21 @@ def test_repeat_suspension_count_matches_the_raw_extract(monthly, data):
     row = table(monthly, "trigger_counts_exclusions").set_index("code").loc["EXC02"]
     assert row["pupils"] == published(expected)
     assert row["threshold"] == "suspensions 2"
+
+
+def test_level_two_escalation_count_matches_the_raw_cases(monthly, data):
+    """ESC01 (Nottinghamshire level two): open CME/PME cases open MORE than 20 school days at the period
+    end, counting the referral day; school days from the Shire term dates (the calendar's count)."""
+    from pmereport.calendar import load_calendar
+
+    calendar = load_calendar(PARAMS / "terms" / "shire-county.yaml")
+    cases = pd.read_csv(data / "cases.csv", parse_dates=["referral_date", "closure_date"])
+    end = pd.Timestamp("2026-10-31")
+    still_open = cases[(cases["referral_date"] <= end) & (cases["closure_date"].isna() | (cases["closure_date"] > end))]
+    days = still_open["referral_date"].map(lambda day: calendar.count_school_days(day, end))
+    expected = still_open.loc[days > 20, "pupil_id"].nunique()
+    assert expected > 0
+    assert table(monthly, "trigger_counts_cases").set_index("code").loc["ESC01", "pupils"] == published(expected)
 
 
 def test_a_threshold_in_la_yaml_changes_the_count(data, tmp_path):
