@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..calendar.academic_year import academic_years_of
+
 TERM_BY_MONTH = {9: "AUT", 10: "AUT", 11: "AUT", 12: "AUT", 1: "SPR", 2: "SPR", 3: "SPR", 4: "SPR",
                  5: "SUM", 6: "SUM", 7: "SUM", 8: "SUM"}
 TERM_ORDER = ["AUT", "SPR", "SUM"]
@@ -39,10 +41,7 @@ RATE_COLUMNS = ["headcount", "susp", "susp_rate", "perm_excl", "perm_excl_rate",
 
 def academic_year(dates) -> pd.Series:
     """Academic year label ("2024/25") of each date; the year runs 1 September to 31 August."""
-    dates = pd.to_datetime(pd.Series(dates))
-    start = dates.dt.year - (dates.dt.month < 9).astype(int)
-    label = start.astype("Int64").astype(str) + "/" + ((start + 1) % 100).astype("Int64").astype(str).str.zfill(2)
-    return label.where(dates.notna())
+    return academic_years_of(pd.Series(dates))
 
 
 def month_term(dates) -> pd.Series:
