@@ -72,7 +72,7 @@ def cmd_run(args) -> int:
     start = time.perf_counter()
     run_dir = run_report(args.params, data_dir=args.data, out_dir=args.out, progress=_say)
     _say(f"run finished in {time.perf_counter() - start:.1f} s: {run_dir}")
-    _say(f"board paper: {Path(run_dir) / 'report.pdf'}")
+    _say(f"report: {Path(run_dir) / 'report.pdf'}")  # a board paper, or an INTERNAL report (audience)
     return 0
 
 
