@@ -129,15 +129,34 @@ def test_a_threshold_in_la_yaml_changes_the_count(data, tmp_path):
     la["terms"] = str(PARAMS / la["terms"])
     la["triggers"] = {"EXC02": {"suspensions": 1}}  # early help after the first suspension
     (tmp_path / "la.yaml").write_text(yaml.safe_dump(la))
-    spec = yaml.safe_load((PARAMS / "monthly.yaml").read_text())
-    only_triggers = [n for n in spec["notebooks"] if n["path"].endswith("triggers.ipynb")]
-    params = _copy_params(PARAMS / "monthly.yaml", tmp_path / "monthly.yaml", notebooks=only_triggers,
-                          la=str(tmp_path / "la.yaml"))
+    params = _triggers_only(tmp_path, la=tmp_path / "la.yaml")
     out = _run(params, data, tmp_path / "run")
     row = table(out, "trigger_counts_exclusions").set_index("code").loc["EXC02"]
     one_or_more, two_or_more = repeat_suspensions(data, 1), repeat_suspensions(data, 2)
     assert one_or_more > two_or_more
     assert row["pupils"] == published(one_or_more) and row["threshold"] == "suspensions 1"
+
+
+def _triggers_only(tmp_path: Path, la: Path | None = None) -> Path:
+    """monthly.yaml with only its triggers notebook (and optionally another la.yaml)."""
+    spec = yaml.safe_load((PARAMS / "monthly.yaml").read_text())
+    only_triggers = [n for n in spec["notebooks"] if n["path"].endswith("triggers.ipynb")]
+    changes = {"notebooks": only_triggers, **({"la": str(la)} if la else {})}
+    return _copy_params(PARAMS / "monthly.yaml", tmp_path / "monthly.yaml", **changes)
+
+
+def test_without_an_attendance_extract_the_attendance_rules_are_not_run(data, tmp_path):
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(data, folder)
+    (folder / "attendance.csv").unlink()  # attendance is an optional extract
+    out = _run(_triggers_only(tmp_path), folder, tmp_path / "run")
+    counts = table(out, "trigger_counts_attendance").set_index("code")
+    assert (counts["status"] == "not run: needs attendance").all() and (counts["pupils"] == "x").all()
+    assert not (out / "tables" / "attendance_all.csv").exists()
+    assert "no attendance extract" in (out / "report.html").read_text(encoding="utf-8")
+    assert table(out, "trigger_counts_cases").set_index("code").loc["ESC01", "status"] == "run"
 
 
 def test_pupil_ids_only_in_the_internal_report(monthly, internal):
