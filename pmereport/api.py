@@ -10,6 +10,7 @@ name (see its module for the rule and its source):
     cal = pme.load_calendar("parameters/terms/shire-county.yaml")
     ev = pme.evaluate(pme.frames_from(ds), cal, "2026-10-31", pme.resolve_thresholds(None))
     pme.trigger_counts(ev)                                # for boards; pme.exceptions(ev) is internal
+    pme.counts_table(ev, "cases")                         # with thresholds used, by family of rules
 """
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from .io.published import read_published
 from .metrics.attendance import summary as attendance_summary
 from .metrics.attendance import year_to_date as attendance_year_to_date
 from .metrics.attendance_marks import attendance_from_marks
+from .metrics.attendance_summaries import (attendance_breakdown, compare_with_england, england_attendance,
+                                           intensive_support_by_term)
 from .metrics.caseload import caseload_by_month
 from .metrics.cohort import census_roll, count_by, open_on, rate_per_1000, snapshot, with_key_stage
 from .metrics.comparators import compare_areas
@@ -33,6 +36,7 @@ from .metrics.reasons import breakdown, breakdown_with_ci, change, cross_tab, he
 from .metrics.risk import risk_summary
 from .metrics.triggers import evaluate, exceptions, frames_from, load_thresholds, resolve_thresholds, trigger_counts
 from .models.funnel import funnel, units_above
+from .present.trigger_tables import counts_table, exception_tables, window_start
 from .models.survival import cox_model, kaplan_meier, km_summary, logrank
 from .models.trends import fit_trend, forecast, rate_ratios
 from .report.publish import publish_figure, publish_table, publish_text

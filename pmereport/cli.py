@@ -1,7 +1,7 @@
 """The `pmereport` command: a thin layer over the library (DESIGN.md section 2).
 
     pmereport demo [--out DIR]                       synthetic county data + the full board pack
-    pmereport synth --out DIR [--seed N] [--size small|county|large]
+    pmereport synth --out DIR [--seed N] [--size small|county|large] [--marks [--marks-format csv|parquet]]
     pmereport validate DATA_DIR [--issues FILE.csv]  exit 1 if any extract fails its contract
     pmereport run PARAMS.yaml [--data DIR] [--out DIR]
     pmereport verify RUN_DIR                          re-run from the manifest; exit 0 only if identical
@@ -38,6 +38,15 @@ def cmd_synth(args) -> int:
     rows = ", ".join(f"{k} {v:,}" for k, v in summary.get("rows", {}).items())
     _say(f"synthetic {args.size} data (seed {args.seed}) written to {args.out} in "
          f"{time.perf_counter() - start:.1f} s: {rows}")
+    if args.marks:
+        from .synth.marks import latest_complete_year, roll_from_attendance, write_marks
+
+        year = latest_complete_year(summary["end"])
+        start = time.perf_counter()
+        marks = write_marks(args.out, seed=args.seed, size=args.size, academic_year=year, fmt=args.marks_format,
+                            roll=roll_from_attendance(summary["paths"]["attendance"], year))
+        _say(f"session marks for {year}: {marks.rows:,} marks of {marks.pupils:,} pupils written to "
+             f"{marks.marks_dir} (roll: {marks.roll_path}) in {time.perf_counter() - start:.1f} s")
     return 0
 
 
@@ -63,7 +72,7 @@ def cmd_run(args) -> int:
     start = time.perf_counter()
     run_dir = run_report(args.params, data_dir=args.data, out_dir=args.out, progress=_say)
     _say(f"run finished in {time.perf_counter() - start:.1f} s: {run_dir}")
-    _say(f"board paper: {Path(run_dir) / 'report.pdf'}")
+    _say(f"report: {Path(run_dir) / 'report.pdf'}")  # a board paper, or an INTERNAL report (audience)
     return 0
 
 
@@ -118,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--size", default="county", choices=["small", "county", "large"])
+    p.add_argument("--marks", action="store_true",
+                   help="also write a year of session-level attendance marks (the latest complete academic year)")
+    p.add_argument("--marks-format", default="parquet", choices=["parquet", "csv"])
     p.set_defaults(func=cmd_synth)
 
     p = sub.add_parser("validate", help="check a data folder against the data contract")

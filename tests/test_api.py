@@ -9,4 +9,5 @@ def test_api_names_are_the_library_functions():
     assert api.breakdown_with_ci is reasons.breakdown_with_ci
     assert api.kaplan_meier is survival.kaplan_meier
     assert {"load", "run_report", "verify_run", "evaluate", "trigger_counts", "fit_trend", "funnel"} <= set(api.__all__)
+    assert {"counts_table", "exception_tables", "attendance_breakdown", "england_attendance"} <= set(api.__all__)
     assert all(callable(getattr(api, name)) for name in api.__all__)

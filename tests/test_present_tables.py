@@ -94,3 +94,15 @@ def test_labels_dates_and_blanks_are_written_plainly():
                           "district": pd.array(["North", None], dtype="string"), "n": [10, 12]})
     table = prepare_table(frame, "t", "T", units={"n": "count"}, period="p", source="s")
     assert table.rows == [["2026-09-30", "North", 10], ["", "", 12]]
+
+
+def test_long_tables_may_break_across_pages():
+    from pmereport.present.tables import LONG_TABLE_ROWS, prepare_table, to_html
+    import pandas as pd
+
+    def html_of(rows):
+        frame = pd.DataFrame({"label": [f"r{i}" for i in range(rows)], "days": [1.0] * rows})
+        return to_html(prepare_table(frame, "t", "T", units={"days": "days"}, period="p", source="s", suppress=False))
+
+    assert '<div class="pme-table long"' in html_of(LONG_TABLE_ROWS + 1)
+    assert '<div class="pme-table" ' in html_of(LONG_TABLE_ROWS)

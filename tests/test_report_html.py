@@ -71,3 +71,12 @@ def test_notebook_in_repo_is_committed_without_outputs():
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code)
     assert "parameters" in code[0].metadata.get("tags", [])
+
+
+def test_internal_cover_says_it_holds_pupil_level_information():
+    import dataclasses
+    board = build_html([executed_notebook()], COVER)
+    internal = build_html([executed_notebook()], dataclasses.replace(COVER, internal=True))
+    assert "INTERNAL: contains pupil-level information" in internal
+    assert "contains no pupil-level information" not in internal
+    assert "INTERNAL" not in board and "contains no pupil-level information" in board

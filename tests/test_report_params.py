@@ -61,3 +61,38 @@ def test_a_report_can_raise_the_protective_marking(tmp_path):
     assert monthly.la["protective_marking"] == "OFFICIAL-SENSITIVE"  # internal pack
     assert board.la["protective_marking"] == "OFFICIAL"  # the LA default (la.yaml)
     assert monthly.la["name"] == board.la["name"]
+
+
+def test_la_terms_resolve_against_the_la_file(tmp_path):
+    (tmp_path / "nb.ipynb").write_text("{}")
+    (tmp_path / "settings" / "terms").mkdir(parents=True)
+    (tmp_path / "settings" / "terms" / "t.yaml").write_text("x: 1")
+    write(tmp_path / "settings" / "la.yaml", {"name": "X", "terms": "terms/t.yaml"})
+    params = read_params(write(tmp_path / "p.yaml", {"report": "r", "title": "T", "period_end": "2026-01-31",
+                                                     "la": "settings/la.yaml", "notebooks": ["nb.ipynb"]}))
+    # relative to la.yaml's folder (settings/), not to p.yaml's
+    assert params.la["terms"] == str(tmp_path / "settings" / "terms" / "t.yaml")
+
+
+def test_missing_terms_file_is_a_clear_error(tmp_path):
+    (tmp_path / "nb.ipynb").write_text("{}")
+    with pytest.raises(ReportRunError, match="la terms file not found"):
+        read_params(write(tmp_path / "p.yaml", {"report": "r", "title": "T", "period_end": "2026-01-31",
+                                                "la": {"terms": "nope.yaml"}, "notebooks": ["nb.ipynb"]}))
+
+
+def test_repo_la_points_at_the_shire_terms_and_default_triggers():
+    from pathlib import Path
+    params = read_params(Path(__file__).parent.parent / "parameters" / "monthly.yaml")
+    assert Path(params.la["terms"]).is_absolute() and Path(params.la["terms"]).name == "shire-county.yaml"
+    assert not params.la["triggers"]  # empty: every threshold is the registered default
+    assert params.audience == "board"
+
+
+def test_audience_defaults_to_board_and_is_checked(tmp_path):
+    (tmp_path / "nb.ipynb").write_text("{}")
+    base = {"report": "r", "title": "T", "period_end": "2026-01-31", "notebooks": ["nb.ipynb"]}
+    assert read_params(write(tmp_path / "p.yaml", base)).audience == "board"
+    assert read_params(write(tmp_path / "p.yaml", {**base, "audience": "internal"})).audience == "internal"
+    with pytest.raises(ReportRunError, match="audience 'public' must be one of board, internal"):
+        read_params(write(tmp_path / "p.yaml", {**base, "audience": "public"}))

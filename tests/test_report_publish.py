@@ -60,3 +60,42 @@ def test_figure_is_written_as_deterministic_svg(tmp_path):
     assert (tmp_path / "figures" / "trend.svg").read_bytes() == first
     entry = json.loads((tmp_path / ".publish" / "registry.jsonl").read_text())
     assert entry["kind"] == "figure" and entry["file"] == "figures/trend.svg"
+
+
+def exceptions_frame():
+    """What metrics.triggers.exceptions returns: pupil-level, marked internal."""
+    df = pd.DataFrame({"code": ["ESC01"], "pupil_id": ["P0000001"], "value": [25.0], "threshold": [20.0]})
+    df.attrs["classification"] = "internal"
+    return df
+
+
+def test_board_report_refuses_pupil_level_frames(tmp_path):
+    publish.start(tmp_path)  # audience defaults to board
+    with pytest.raises(publish.PupilLevelError, match="'exceptions' is marked classification 'internal'"):
+        publish.publish_table(exceptions_frame(), "exceptions", "E", units={}, period="p", source="s")
+    # no attrs, but a pupil_id column: still refused
+    plain = pd.DataFrame({"pupil_id": ["P0000001"], "days": [3]})
+    with pytest.raises(publish.PupilLevelError, match="has a pupil_id column"):
+        publish.publish_table(plain, "plain", "E", units={"days": "days"}, period="p", source="s")
+    assert not (tmp_path / "tables").exists()  # nothing written
+
+
+def test_internal_report_allows_pupil_level_frames(tmp_path):
+    publish.start(tmp_path, audience="internal")
+    publish.publish_table(exceptions_frame(), "exceptions", "E", units={"value": "days", "threshold": "days"},
+                          period="p", source="s", suppress=False)
+    assert "P0000001" in (tmp_path / "tables" / "exceptions.csv").read_text()
+    assert publish.read_registry(tmp_path)[0]["pupil_level"] is True
+
+
+def test_aggregates_pass_in_a_board_report(tmp_path):
+    publish.start(tmp_path)
+    df = frame()
+    df.attrs["classification"] = "aggregate"
+    publish.publish_table(df, "caseload", "Open cases", units={"open_cases": "count"}, period="p", source="s")
+    assert publish.read_registry(tmp_path)[0]["pupil_level"] is False
+
+
+def test_unknown_audience_is_refused():
+    with pytest.raises(ValueError, match="audience 'everyone'"):
+        publish.start(None, audience="everyone")

@@ -227,3 +227,51 @@ def test_verify_catches_a_changed_output(runs, tmp_path):
     csv.write_text(csv.read_text() + "\n")
     result = verify_run(run_copy)
     assert not result.ok and result.different == ["tables/caseload.csv"]
+
+
+def _pupil_level_notebook(path: Path, audience_in_code: str | None) -> Path:
+    """A notebook publishing a hand-made pupil-level table; ``audience_in_code`` overrides the
+    injected audience (a notebook that ignores its report's audience)."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    audience = repr(audience_in_code) if audience_in_code else "audience"
+    nbformat.write(new_notebook(cells=[
+        new_code_cell("data_dir = None\nperiod_end = None\nrun_dir = None\naudience = 'board'",
+                      metadata={"tags": ["parameters"]}),
+        new_code_cell("import pandas as pd\nfrom pmereport.report import publish\n"
+                      f"publish.start(run_dir, audience={audience})\n"
+                      "frame = pd.DataFrame({'pupil_id': ['P0000001'], 'days': [21]})\n"
+                      "publish.publish_table(frame, 'exceptions_esc01', 'ESC01', units={'days': 'days'}, "
+                      "period='p', source='s', suppress=False)"),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}), path)
+    return path
+
+
+def test_internal_report_may_hold_pupil_rows_and_says_so(tmp_path):
+    data = write_tiny_data(tmp_path / "data")
+    params = write_params(tmp_path / "parameters", data, notebook=_pupil_level_notebook(tmp_path / "nb.ipynb", None),
+                          parameters={})
+    spec = yaml.safe_load(params.read_text())
+    params.write_text(yaml.safe_dump({**spec, "audience": "internal"}))
+    out = run_report(params, out_dir=tmp_path / "out" / "internal", produced=DAY)
+    assert "P0000001" in (out / "tables" / "exceptions_esc01.csv").read_text()
+    assert "INTERNAL: contains pupil-level information" in (out / "report.html").read_text()
+
+
+def test_board_report_refuses_pupil_rows(tmp_path):
+    data = write_tiny_data(tmp_path / "data")
+    params = write_params(tmp_path / "parameters", data, notebook=_pupil_level_notebook(tmp_path / "nb.ipynb", None),
+                          parameters={})
+    with pytest.raises(ReportRunError, match="PupilLevelError.*has a pupil_id column.*board report"):
+        run_report(params, out_dir=tmp_path / "out" / "board", produced=DAY)
+    assert not (tmp_path / "out" / "board").exists()
+
+
+def test_board_run_refuses_a_notebook_that_ignores_its_audience(tmp_path):
+    data = write_tiny_data(tmp_path / "data")
+    notebook = _pupil_level_notebook(tmp_path / "nb.ipynb", "internal")  # claims internal in code
+    params = write_params(tmp_path / "parameters", data, notebook=notebook, parameters={})
+    with pytest.raises(ReportRunError, match=r"pupil-level table\(s\) exceptions_esc01 in a board report"):
+        run_report(params, out_dir=tmp_path / "out" / "board", produced=DAY)
+    assert not (tmp_path / "out" / "board").exists()

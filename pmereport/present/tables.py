@@ -222,8 +222,13 @@ def display_value(value, decimals: int | None) -> str:
     return format_number(value, decimals)
 
 
+LONG_TABLE_ROWS = 30  # a table longer than this may break across pages (its header repeats)
+
+
 def to_html(table: PublishedTable) -> str:
-    """Clean, deterministic HTML: a captioned table, then units, source and notes."""
+    """Clean, deterministic HTML: a captioned table, then units, source and notes. A table of more
+    than ``LONG_TABLE_ROWS`` rows is marked ``long`` (print CSS lets it break across pages rather
+    than leaving a page blank before it)."""
     esc = html.escape
     head = "".join(f'<th scope="col" class="{"num" if u else "label"}">{esc(h)}</th>'
                    for h, u in zip(table.headers, table.units))
@@ -243,7 +248,8 @@ def to_html(table: PublishedTable) -> str:
     notes = "".join(f"<li>{esc(n)}</li>" for n in table.notes)
     symbols = [s for s in table.symbols_used() if s != SUPPRESSED]
     notes += "".join(f"<li>{esc(s)}: {esc(SYMBOLS[s])}.</li>" for s in symbols)
-    return (f'<div class="pme-table" id="table-{esc(table.name)}">'
+    kind = "pme-table long" if len(table.rows) > LONG_TABLE_ROWS else "pme-table"
+    return (f'<div class="{kind}" id="table-{esc(table.name)}">'
             f'<table><caption><span class="title">{esc(table.title)}</span>'
             f'<span class="period">{esc(table.period)}</span></caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"

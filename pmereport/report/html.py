@@ -33,6 +33,7 @@ class Cover:
     contact: str | None = None
     source_note: str = ""
     data_notes: tuple[str, ...] = ()  # rows left out by validation, one line per extract
+    internal: bool = False  # audience: internal (pupil-level rows): said on the cover
 
 
 def _exporter() -> HTMLExporter:

@@ -9,6 +9,12 @@ Each call displays the item in the notebook (what the report shows: only outputs
 report.html/pdf) and, when there is a run folder, writes it there: ``tables/<name>.csv`` (tidy,
 suppressed), ``figures/<name>.svg``, and a registry entry that ``run_report`` turns into
 ``tables.xlsx``. Without a run folder (JupyterLab, interactive) it only displays.
+
+Audience (the report YAML's ``audience: board|internal``, injected as the notebook parameter
+``audience``): a board report may only publish aggregates. ``publish_table`` refuses a frame
+marked ``attrs["classification"] == "internal"`` (e.g. ``metrics.triggers.exceptions``) or holding
+a ``pupil_id`` column unless ``start(..., audience="internal")`` (DOMAIN.md: board outputs never
+show pupil-level rows).
 """
 from __future__ import annotations
 
@@ -28,13 +34,41 @@ REGISTRY = Path(".publish") / "registry.jsonl"  # inside the run folder; removed
 REPORT_KEY = "pmereport"  # output metadata key: only outputs carrying it go into the report
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,40}")
 
-_state: dict = {"run_dir": None, "suppress_below": DEFAULT_SUPPRESS_BELOW}
+AUDIENCES = ("board", "internal")
+PUPIL_LEVEL_COLUMNS = ("pupil_id",)
+
+_state: dict = {"run_dir": None, "suppress_below": DEFAULT_SUPPRESS_BELOW, "audience": "board"}
 
 
-def start(run_dir: str | Path | None = None, *, suppress_below: int = DEFAULT_SUPPRESS_BELOW) -> None:
-    """Set where this notebook publishes (None: display only) and the suppression threshold."""
+class PupilLevelError(ValueError):
+    """A pupil-level frame was about to be published in a report that is not internal."""
+
+
+def start(run_dir: str | Path | None = None, *, suppress_below: int = DEFAULT_SUPPRESS_BELOW,
+          audience: str = "board") -> None:
+    """Set where this notebook publishes (None: display only), the suppression threshold and the
+    audience (``board``, the default: aggregates only; ``internal``: pupil-level rows allowed)."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"publish: audience {audience!r} must be one of {', '.join(AUDIENCES)}")
     _state["run_dir"] = Path(run_dir) if run_dir else None
     _state["suppress_below"] = int(suppress_below)
+    _state["audience"] = audience
+
+
+def is_pupil_level(df: pd.DataFrame) -> bool:
+    """True if ``df`` is marked internal or has a pseudonymous pupil id column."""
+    return df.attrs.get("classification") == "internal" or any(c in df.columns for c in PUPIL_LEVEL_COLUMNS)
+
+
+def check_audience(df: pd.DataFrame, name: str) -> None:
+    """Refuse pupil-level rows unless this report's audience is internal."""
+    if _state["audience"] != "internal" and is_pupil_level(df):
+        why = ("is marked classification 'internal'" if df.attrs.get("classification") == "internal"
+               else "has a pupil_id column")
+        raise PupilLevelError(
+            f"publish: table {name!r} {why}: pupil-level rows cannot go into a {_state['audience']} report. "
+            "Publish an aggregate (e.g. trigger_counts) or set audience: internal in the report's YAML "
+            "(internal reports only, e.g. parameters/exceptions.yaml).")
 
 
 def _display(mimetype: str, content: str, kind: str, name: str | None = None) -> None:
@@ -78,6 +112,7 @@ def publish_table(df: pd.DataFrame, name: str, title: str, *, units: Mapping[str
     for a time series whose column sums are meaningless; ``hide`` ({count column: [row labels]})
     to suppress a count that another table of the report suppresses (linked tables).
     """
+    check_audience(df, name)
     path = _check_name(name, "tables", ".csv")
     table = prepare_table(df, name, title, units=units, period=period, source=source, notes=notes,
                           labels=labels, suppress=suppress, suppress_below=_state["suppress_below"],
@@ -85,7 +120,7 @@ def publish_table(df: pd.DataFrame, name: str, title: str, *, units: Mapping[str
     _display("text/html", to_html(table), "table", name)
     if path is not None:
         table.to_frame().to_csv(path, index=False, lineterminator="\n")
-        _register({"kind": "table", "table": table.to_dict()})
+        _register({"kind": "table", "table": table.to_dict(), "pupil_level": is_pupil_level(df)})
     return table
 
 
@@ -133,4 +168,4 @@ def read_registry(run_dir: str | Path) -> list[dict]:
     return items
 
 
-__all__ = ["start", "publish_table", "publish_figure", "publish_text", "read_registry", "REPORT_KEY"]
+__all__ = ["start", "check_audience", "is_pupil_level", "PupilLevelError", "publish_table", "publish_figure", "publish_text", "read_registry", "REPORT_KEY"]

@@ -39,7 +39,8 @@ from .publish import REGISTRY, read_registry
 REQUIRED_NOTEBOOK_PARAMETERS = ("data_dir", "period_end", "run_dir")
 NO_DATA_NOTE = ("no data folder: the parameters file sets data_dir: null (its notebooks read no contract "
                 "extracts), so contract validation was skipped")
-OPTIONAL_NOTEBOOK_PARAMETERS = ("la", "suppress_below")
+OPTIONAL_NOTEBOOK_PARAMETERS = ("la", "suppress_below", "audience")
+AUDIENCES = ("board", "internal")  # board: aggregates only; internal: pupil-level rows allowed
 DEFAULT_TIMEOUT = 600  # seconds per cell
 DEFAULT_MAX_REJECTED_SHARE = 0.05
 DATASET_CACHE = ".dataset"  # validated extracts (Parquet) shared with the notebooks; removed at the end
@@ -74,6 +75,7 @@ class ReportParams:
     period_label: str | None = None
     timeout: int = DEFAULT_TIMEOUT
     needs_data: bool = True     # False when the YAML says data_dir: null
+    audience: str = "board"     # "internal": the report may hold pupil-level rows (see publish)
 
     @property
     def period(self) -> str:
@@ -83,7 +85,7 @@ class ReportParams:
         return {"params_file": str(self.path), "report": self.report, "title": self.title,
                 "period_end": self.period_end.isoformat(), "la": self.la, "source_note": self.source_note,
                 "notebooks": [{"path": str(n.path), "parameters": n.parameters} for n in self.notebooks],
-                "timeout": self.timeout, "needs_data": self.needs_data}
+                "timeout": self.timeout, "needs_data": self.needs_data, "audience": self.audience}
 
 
 def _load_yaml(path: Path) -> dict:
@@ -115,8 +117,14 @@ def read_params(params_path: str | Path) -> ReportParams:
     except ValueError:
         raise ReportRunError(f"{path}: period_end {data['period_end']!r} is not a date (YYYY-MM-DD)") from None
     la = data.get("la") or {}
+    la_folder = path.parent
     if isinstance(la, str):
-        la = _load_yaml(_resolve(path.parent, la))
+        la_path = _resolve(path.parent, la)
+        la, la_folder = _load_yaml(la_path), la_path.parent
+    la = _resolve_terms(la, la_folder, path)
+    audience = str(data.get("audience", "board"))
+    if audience not in AUDIENCES:
+        raise ReportRunError(f"{path}: audience {audience!r} must be one of {', '.join(AUDIENCES)}")
     if data.get("protective_marking"):  # a report may be marked higher than the LA's default
         la = {**la, "protective_marking": str(data["protective_marking"])}
     notebooks = []
@@ -137,7 +145,18 @@ def read_params(params_path: str | Path) -> ReportParams:
                         data_dir=_resolve(path.parent, data["data_dir"]) if data.get("data_dir") else None,
                         la=la, notebooks=notebooks, source_note=str(data.get("source_note", "")),
                         period_label=data.get("period_label"), timeout=int(data.get("timeout", DEFAULT_TIMEOUT)),
-                        needs_data=not ("data_dir" in data and data["data_dir"] is None))
+                        needs_data=not ("data_dir" in data and data["data_dir"] is None), audience=audience)
+
+
+def _resolve_terms(la: dict, folder: Path, params_path: Path) -> dict:
+    """The LA settings with ``terms`` (its term-dates file) made absolute, relative to the folder
+    of the file that names it (la.yaml's), so notebooks running elsewhere can read it."""
+    if not la.get("terms"):
+        return la
+    terms = _resolve(folder, la["terms"])
+    if not terms.is_file():
+        raise ReportRunError(f"{params_path}: la terms file not found: {terms}")
+    return {**la, "terms": str(terms)}
 
 
 def _jsonable(value):
@@ -171,7 +190,7 @@ def notebook_parameters(spec: NotebookSpec, params: ReportParams, data_dir: Path
         names = ", ".join(declared) or "nothing (is a cell tagged 'parameters'?)"
         raise ReportRunError(f"notebook {spec.path.name}: {'; '.join(problems)}. The notebook declares: {names}")
     standard = {"data_dir": str(data_dir) if data_dir is not None else None, "period_end": params.period_end.isoformat(), "run_dir": str(run_dir),
-                "la": params.la, "suppress_below": params.la.get("suppress_below")}
+                "la": params.la, "suppress_below": params.la.get("suppress_below"), "audience": params.audience}
     injected = {k: v for k, v in standard.items() if k in declared and v is not None}
     injected.update(spec.parameters)
     return _jsonable(injected)
@@ -233,7 +252,12 @@ def _execute(spec: NotebookSpec, parameters: dict, output: Path, timeout: int, f
 
 def write_outputs(work: Path, params: ReportParams, executed: list, produced: dt.date, data_notes: list[str]) -> None:
     """tables.xlsx from the registered tables, then report.html and report.pdf from the notebooks."""
-    tables = [item["table"] for item in read_registry(work) if item["kind"] == "table"]
+    registry = [item for item in read_registry(work) if item["kind"] == "table"]
+    pupil_level = [item["table"].name for item in registry if item.get("pupil_level")]
+    if pupil_level and params.audience != "internal":  # a notebook that ignored its audience parameter
+        raise ReportRunError(f"pupil-level table(s) {', '.join(pupil_level)} in a {params.audience} report: "
+                             "only a report with audience: internal may hold them")
+    tables = [item["table"] for item in registry]
     la_name = params.la.get("name", "Local authority")
     marking = params.la.get("protective_marking", "OFFICIAL")
     write_workbook(tables, work / "tables.xlsx", WorkbookInfo(
@@ -242,7 +266,7 @@ def write_outputs(work: Path, params: ReportParams, executed: list, produced: dt
     html_text = build_html(executed, Cover(
         la_name=la_name, title=params.title, period=params.period, produced=f"{produced.day} {produced:%B %Y}",
         marking=marking, contact=params.la.get("contact"), source_note=params.source_note,
-        data_notes=tuple(data_notes)))
+        data_notes=tuple(data_notes), internal=params.audience == "internal"))
     leaks = external_links(html_text)
     if leaks:
         raise ReportRunError(f"report.html links outside itself (it must work offline): {leaks[:3]}")

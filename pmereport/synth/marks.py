@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ..calendar import SchoolCalendar, academic_year_bounds, load_calendar
+from ..calendar import SchoolCalendar, academic_year_bounds, academic_year_of, load_calendar
 
 SIZES = {"small": 3_000, "county": 100_000, "large": 300_000}  # pupils, as the synth generator's sizes
 DEFAULT_TERMS = Path(__file__).resolve().parents[2] / "parameters" / "terms" / "shire-county.yaml"
@@ -170,3 +170,26 @@ def write_marks(out_dir, seed: int, size: str | int, academic_year: str, fmt: st
     else:
         roll.to_csv(roll_path, index=False)
     return MarksOutput(marks_dir, roll_path, rows, len(roll))
+
+
+def latest_complete_year(end) -> str:
+    """The last academic year (1 September to 31 August) wholly on or before ``end``: on
+    31 October 2026, 2025/26; on 31 August 2026 itself, 2025/26 too."""
+    end = pd.Timestamp(end)
+    year = academic_year_of(end)
+    return year if end >= academic_year_bounds(year)[1] else academic_year_of(end - pd.DateOffset(years=1))
+
+
+def roll_from_attendance(attendance_csv, academic_year: str) -> pd.DataFrame:
+    """The roll of ``academic_year`` from a synthetic ``attendance.csv``: one row per pupil, at the
+    school and with the characteristics of their latest term that year (so each pupil's marks
+    come from one school). Columns: pupil_id, school_urn, ncy, sex, ethnicity, sen_status, fsm."""
+    att = pd.read_csv(attendance_csv, dtype={"pupil_id": str, "sex": str, "ethnicity": str, "sen_status": str,
+                                             "fsm": str})
+    att = att[att["academic_year"] == academic_year]
+    if att.empty:
+        raise ValueError(f"{attendance_csv}: no attendance rows for {academic_year}, so no roll for its marks")
+    order = att["term"].map({"AUT": 0, "SPR": 1, "SUM": 2})
+    latest = att.assign(_order=order).sort_values(["pupil_id", "_order"]).groupby("pupil_id").tail(1)
+    columns = ["pupil_id", "school_urn", "ncy", "sex", "ethnicity", "sen_status", "fsm"]
+    return latest[columns].sort_values("pupil_id").reset_index(drop=True)
