@@ -9,15 +9,19 @@ says ``data_dir: null`` in its YAML: then no data folder is needed, contract val
 and the manifest and quality.json say so. Leaving ``data_dir`` out is still an error (a forgotten
 setting should not silently skip validation).
 
-The run is built in a hidden temporary folder next to the destination and renamed into place only
-when everything has worked. A failed run is moved to ``<name>.failed/`` with ``"status": "failed"``
-and the failing step in its manifest, and ``ReportRunError`` is raised (the CLI exits non-zero).
+The run is built in a hidden temporary folder next to the destination (its manifest says
+``"status": "running"`` until the end) and renamed into place only when everything has worked, so
+a run killed part-way leaves nothing that claims to be complete. A failed run is moved to
+``<name>.failed/`` with ``"status": "failed"``, the failing step, notebook and cell in its manifest
+and the partly executed notebook kept, and ``ReportRunError`` is raised (the CLI exits non-zero).
+A lock file ``<name>.lock`` (report/lock.py) stops two runs writing to one folder at once.
 All notebooks run from this one Python process (papermill; DESIGN.md section 3).
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +37,7 @@ from . import manifest as mf
 from .excel import WorkbookInfo, write_workbook
 from .html import Cover, build_html, external_links
 from .kernel import kernel_manager
+from .lock import RunLocked, acquire as acquire_lock, release as release_lock
 from .pdf import PdfEngineUnavailable, write_pdf
 from .publish import REGISTRY, read_registry
 
@@ -283,6 +288,22 @@ def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def failed_cell(exc: Exception, notebook: Path | None = None) -> dict | None:
+    """Where a notebook failed: the cell's 0-based position in the notebook file as written (found by
+    its source; papermill's own index also counts the injected-parameters cell), its execution
+    count and the first line of its source. None when ``exc`` is not a notebook cell's error."""
+    if type(exc).__name__ != "PapermillExecutionError":
+        return None
+    source = getattr(exc, "source", "") or ""
+    index = getattr(exc, "cell_index", None)
+    if notebook is not None and notebook.is_file():
+        cells = nbformat.read(str(notebook), as_version=4).cells
+        index = next((i for i, cell in enumerate(cells) if cell.source == source), index)
+    lines = source.strip().splitlines()
+    return {"index": index, "execution_count": getattr(exc, "exec_count", None),
+            "first_line": lines[0] if lines else "", "error": f"{exc.ename}: {exc.evalue}"}
+
+
 def _replace(source: Path, destination: Path) -> None:
     """Move ``source`` to ``destination``, replacing an earlier folder there."""
     if destination.exists():
@@ -315,6 +336,21 @@ def run_report(params_path: str | Path, data_dir: str | Path | None = None, out_
     out = Path(out_dir) if out_dir else Path("outputs") / f"{params.report}-{params.period_end.isoformat()}"
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        lock_file, stale_owner = acquire_lock(out)
+    except RunLocked as exc:
+        raise ReportRunError(str(exc)) from None
+    if stale_owner:
+        say(f"took over the lock of a run that stopped without finishing (process {stale_owner.get('pid')})")
+    try:
+        return _run_locked(params, data, out, produced, say, started)
+    finally:
+        release_lock(lock_file)
+
+
+def _run_locked(params: ReportParams, data: Path | None, out: Path, produced: dt.date,
+                say: Callable[[str], None], started: dt.datetime) -> Path:
+    """The run itself, while this process holds the lock on ``out``."""
     work = out.parent / f".{out.name}.tmp"
     shutil.rmtree(work, ignore_errors=True)
     (work / "notebooks").mkdir(parents=True)
@@ -323,7 +359,8 @@ def run_report(params_path: str | Path, data_dir: str | Path | None = None, out_
                                                       "produced": produced.isoformat()},
               "packages": mf.package_versions(), "python": mf.python_info(),
               "git": mf.git_state(Path(__file__).parent), "started": started.isoformat(),
-              "inputs": [], "status": "running"}
+              "inputs": [], "status": "running", "pid": os.getpid()}
+    mf.write_json(work / "manifest.json", record)  # an interrupted run's folder says "running", never complete
     step = "checking notebook parameters"
     try:
         injected = {spec.name: notebook_parameters(spec, params, data, work) for spec in params.notebooks}
@@ -366,6 +403,16 @@ def run_report(params_path: str | Path, data_dir: str | Path | None = None, out_
         message = _describe(exc)
         record.update(status="failed", failed_step=step, error=message,
                       ended=dt.datetime.now(dt.timezone.utc).isoformat())
+        failing = next((n for n in params.notebooks if n.path.name == record.get("failed_notebook")), None)
+        cell = failed_cell(exc, failing.path if failing else None)
+        if cell:
+            record["failed_cell"] = cell
+            message = (f"{cell['error']} (cell {cell['index']} of {failing.path.name}, execution count "
+                       f"{cell['execution_count']}: {cell['first_line']})")
+            record["error"] = message
+        kept = f"notebooks/{record.get('failed_notebook')}"
+        if record.get("failed_notebook") and (work / kept).is_file():  # saved by papermill up to the error
+            record["failed_notebook_saved"] = kept
         mf.write_json(work / "manifest.json", record)
         failed = out.with_name(out.name + ".failed")
         _replace(work, failed)
