@@ -2,7 +2,8 @@
 
     pmereport demo [--out DIR]                       synthetic county data + the full board pack
     pmereport synth --out DIR [--seed N] [--size small|county|large] [--marks [--marks-format csv|parquet]]
-    pmereport validate DATA_DIR [--issues FILE.csv]  exit 1 if any extract fails its contract
+    pmereport validate DATA_DIR [--issues FILE.csv] [--drop-identifiers]   exit 1 if any extract fails its contract
+    pmereport pseudonymise RAW_DIR --out DIR --key-file KEYFILE   UPNs hashed, births to month, postcodes to district
     pmereport run PARAMS.yaml [--data DIR] [--out DIR]
     pmereport verify RUN_DIR                          re-run from the manifest; exit 0 only if identical
     pmereport doctor                                  check the kernel, PDF engine and fonts
@@ -58,12 +59,28 @@ def cmd_validate(args) -> int:
     if not data_dir.is_dir():
         _say(f"error: data folder not found: {data_dir}")
         return 2
-    ds = load(data_dir)
+    ds = load(data_dir, drop_identifiers=args.drop_identifiers)
     print(format_validation(ds.results))
     if args.issues:
         ds.issues().to_csv(args.issues, index=False)
         _say(f"all problems written to {args.issues}")
     return 0 if ds.ok else 1
+
+
+def cmd_pseudonymise(args) -> int:
+    from .contract.pseudonymise import PseudonymiseError, load_key, pseudonymise_folder
+
+    try:
+        summaries = pseudonymise_folder(args.raw_dir, args.out, load_key(args.key_file))
+    except PseudonymiseError as exc:
+        _say(f"error: {exc}")
+        return 1
+    for s in summaries:
+        done = s.hashed + s.to_birth_month + s.to_postcode_district + [f"dropped {d}" for d in s.dropped]
+        _say(f"{s.source} -> {s.output} ({s.rows:,} rows): {'; '.join(done) or 'no identifiers found'}")
+    _say(f"pseudonymised extracts written to {args.out} (the key is not in them); check them with "
+         f"pmereport validate {args.out}")
+    return 0
 
 
 def cmd_run(args) -> int:
@@ -135,7 +152,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a data folder against the data contract")
     p.add_argument("data_dir")
     p.add_argument("--issues", metavar="FILE.csv", help="write every problem found to this CSV")
+    p.add_argument("--drop-identifiers", action="store_true",
+                   help="drop columns outside the contract that hold names, UPNs, addresses... (listed in "
+                        "the notes) instead of refusing the file")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("pseudonymise", help="turn a raw extract folder into a pseudonymised, contract-conforming one")
+    p.add_argument("raw_dir")
+    p.add_argument("--out", required=True, help="folder for the pseudonymised extracts")
+    p.add_argument("--key-file", required=True,
+                   help="file holding the secret key for hashing UPNs (kept by the data team, never shared)")
+    p.set_defaults(func=cmd_pseudonymise)
 
     p = sub.add_parser("run", help="run one report from a parameters file")
     p.add_argument("params")
