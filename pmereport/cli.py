@@ -4,6 +4,8 @@
     pmereport synth --out DIR [--seed N] [--size small|county|large] [--marks [--marks-format csv|parquet]]
     pmereport validate DATA_DIR [--issues FILE.csv] [--drop-identifiers]   exit 1 if any extract fails its contract
     pmereport pseudonymise RAW_DIR --out DIR --key-file KEYFILE   UPNs hashed, births to month, postcodes to district
+    pmereport return-template --out FILE.xlsx [--month YYYY-MM] [--school URN]   the monthly PME return workbook
+    pmereport returns-feedback RETURNS_DIR --schools SCHOOLS.csv --out DIR [--month YYYY-MM]
     pmereport run PARAMS.yaml [--data DIR] [--out DIR]
     pmereport verify RUN_DIR                          re-run from the manifest; exit 0 only if identical
     pmereport doctor                                  check the kernel, PDF engine and fonts
@@ -80,6 +82,32 @@ def cmd_pseudonymise(args) -> int:
         _say(f"{s.source} -> {s.output} ({s.rows:,} rows): {'; '.join(done) or 'no identifiers found'}")
     _say(f"pseudonymised extracts written to {args.out} (the key is not in them); check them with "
          f"pmereport validate {args.out}")
+    return 0
+
+
+def cmd_return_template(args) -> int:
+    from .report.return_template import write_return_template
+
+    path = write_return_template(args.out, month=args.month, school=args.school)
+    _say(f"return workbook written to {path}")
+    return 0
+
+
+def cmd_returns_feedback(args) -> int:
+    import datetime as dt
+
+    from .report.return_feedback import write_feedback
+
+    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    summary = write_feedback(args.returns_dir, args.schools, args.out, month=args.month,
+                             deadline_day=args.deadline_day, as_of=as_of)
+    rate = summary["return_rate"]
+    _say(f"returns for {summary['return_month']}: {summary['received']} of {summary['due']} due received "
+         f"({'n/a' if rate is None else f'{rate:.1f}%'}), {summary['late']} late, {summary['missing']} missing; "
+         f"feedback per school in {Path(args.out) / 'feedback'}, summary in {Path(args.out) / 'compliance.csv'}")
+    if summary["unmatched_files"]:
+        _say(f"warning: file(s) not matched to a school: {', '.join(summary['unmatched_files'])} "
+             f"(see feedback/unmatched.csv)")
     return 0
 
 
@@ -163,6 +191,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key-file", required=True,
                    help="file holding the secret key for hashing UPNs (kept by the data team, never shared)")
     p.set_defaults(func=cmd_pseudonymise)
+
+    p = sub.add_parser("return-template", help="write the monthly PME return as an Excel workbook for schools")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
+    p.add_argument("--month", default=None, metavar="YYYY-MM", help="the month the return is for")
+    p.add_argument("--school", type=int, default=None, metavar="URN", help="the school it is for")
+    p.set_defaults(func=cmd_return_template)
+
+    p = sub.add_parser("returns-feedback", help="validate a folder of returned workbooks: feedback per school "
+                                                "and a compliance summary")
+    p.add_argument("returns_dir")
+    p.add_argument("--schools", required=True, metavar="SCHOOLS.csv", help="the schools extract (contract SCHOOLS)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--month", default=None, metavar="YYYY-MM", help="default: the month the files name")
+    p.add_argument("--deadline-day", type=int, default=10, help="returns are due by this day of the next month")
+    p.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help="assess as on this day (default today)")
+    p.set_defaults(func=cmd_returns_feedback)
 
     p = sub.add_parser("run", help="run one report from a parameters file")
     p.add_argument("params")
