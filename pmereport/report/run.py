@@ -304,6 +304,13 @@ def failed_cell(exc: Exception, notebook: Path | None = None) -> dict | None:
             "first_line": lines[0] if lines else "", "error": f"{exc.ename}: {exc.evalue}"}
 
 
+def write_manifest(folder: Path, record: dict) -> None:
+    """Write manifest.json whole or not at all (a kill mid-write leaves the previous one)."""
+    partial = folder / ".manifest.json.partial"
+    mf.write_json(partial, record)
+    os.replace(partial, folder / "manifest.json")
+
+
 def _replace(source: Path, destination: Path) -> None:
     """Move ``source`` to ``destination``, replacing an earlier folder there."""
     if destination.exists():
@@ -360,7 +367,7 @@ def _run_locked(params: ReportParams, data: Path | None, out: Path, produced: dt
               "packages": mf.package_versions(), "python": mf.python_info(),
               "git": mf.git_state(Path(__file__).parent), "started": started.isoformat(),
               "inputs": [], "status": "running", "pid": os.getpid()}
-    mf.write_json(work / "manifest.json", record)  # an interrupted run's folder says "running", never complete
+    write_manifest(work, record)  # an interrupted run's folder says "running", never complete
     step = "checking notebook parameters"
     try:
         injected = {spec.name: notebook_parameters(spec, params, data, work) for spec in params.notebooks}
@@ -393,9 +400,9 @@ def _run_locked(params: ReportParams, data: Path | None, out: Path, produced: dt
         write_outputs(work, params, executed, produced, record["data_notes"])
         shutil.rmtree(work / REGISTRY.parent, ignore_errors=True)
         shutil.rmtree(work / DATASET_CACHE, ignore_errors=True)
+        _replace(work, out)  # still "running": killed here, the folder claims nothing
         record.update(status="complete", ended=dt.datetime.now(dt.timezone.utc).isoformat())
-        mf.write_json(work / "manifest.json", record)
-        _replace(work, out)
+        write_manifest(out, record)  # the last step: only now does the folder claim success
         shutil.rmtree(out.with_name(out.name + ".failed"), ignore_errors=True)  # an earlier failure is stale now
         say(f"report written to {out}")
         return out
@@ -413,7 +420,7 @@ def _run_locked(params: ReportParams, data: Path | None, out: Path, produced: dt
         kept = f"notebooks/{record.get('failed_notebook')}"
         if record.get("failed_notebook") and (work / kept).is_file():  # saved by papermill up to the error
             record["failed_notebook_saved"] = kept
-        mf.write_json(work / "manifest.json", record)
+        write_manifest(work, record)
         failed = out.with_name(out.name + ".failed")
         _replace(work, failed)
         raise ReportRunError(f"report run failed while {step}: {message}\n(partial output and manifest "
