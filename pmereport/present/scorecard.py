@@ -17,8 +17,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..metrics.attendance_summaries import attendance_year_to_date
+from ..calendar import academic_year_of
 from ..metrics.attendance import summary as attendance_summary
+from ..metrics.attendance import year_to_date
+from ..metrics.exclusions import month_term
 from ..metrics.cohort import open_on
 from ..metrics.compliance import return_rates, return_status
 from .narrative import _day
@@ -90,12 +92,17 @@ def return_rate(schools: pd.DataFrame, return_log: pd.DataFrame, period_end, mon
     return float(rates["received"].sum() / due * 100) if due else float("nan")
 
 
-def persistent_absence(attendance: pd.DataFrame | None, schools: pd.DataFrame, as_of, thresholds) -> float:
-    """Persistent absentees as % of enrolments, academic year to ``as_of`` (DfE; trigger ATT01's
-    threshold); NaN without an attendance extract or sessions."""
+def persistent_absence(attendance: pd.DataFrame | None, as_of, thresholds) -> float:
+    """Persistent absentees as % of enrolments in the academic year of ``as_of``, over its terms up
+    to and including the one ``as_of`` falls in (termly sessions cannot be split by date; terms by
+    month as ``metrics.exclusions.month_term``: AUT Sep-Dec, SPR Jan-Apr, SUM May-Aug), at trigger
+    ATT01's threshold (DfE: 10% of possible sessions); NaN without an attendance extract."""
     if attendance is None or attendance.empty:
         return float("nan")
-    ytd = attendance_year_to_date(attendance, schools, as_of, thresholds)
+    day = pd.Timestamp(as_of)
+    ytd = year_to_date(attendance, academic_year_of(day), up_to_term=month_term([day]).iloc[0],
+                       persistent_share=thresholds["ATT01"]["missed_share"],
+                       severe_share=thresholds["ATT02"]["missed_share"])
     overall = attendance_summary(ytd)
     return float(overall["persistent_pct"].iloc[0]) if len(overall) else float("nan")
 
