@@ -146,3 +146,34 @@ def test_board_report_renders_on_small_data(report, tmp_path):
     assert "Executive summary" in pages[2]  # cover, contents, then the scorecard
     assert f"Page 3 of {len([p for p in pages if p.strip()])}" in pages[2]
     assert "import " not in text and "publish_table(" not in text  # no code
+
+
+def _executed(la: dict, input_path: Path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Executive summary")]
+    nb.metadata["papermill"] = {"parameters": {"la": la}, "input_path": str(input_path)}
+    return nb
+
+
+def test_branding_from_la_settings_reaches_the_cover(tmp_path):
+    from pmereport.report.html import Cover, build_html, external_links
+
+    (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    la = {"name": "Shire", "branding": {"logo": "logo.svg", "colours": {"heading": "#12436D", "accent": "#28A197"}}}
+    page = build_html([_executed(la, tmp_path / "summary.ipynb")],
+                      Cover(la_name="Shire", title="T", period="P", produced="20 November 2026"))
+    # the logo path is relative to the notebook's folder and is embedded (no link off the page)
+    assert '<img class="cover-logo" src="data:image/svg+xml;base64,' in page and 'alt="Shire logo"' in page
+    assert "h1, h2, h3 { color: #12436D; }" in page and "border-bottom-color: #28A197" in page
+    assert external_links(page) == []
+
+
+def test_bad_branding_is_an_error(tmp_path):
+    from pmereport.report.html import BrandingError, branding_from
+
+    with pytest.raises(BrandingError, match="not a colour"):
+        branding_from([_executed({"branding": {"colours": {"heading": "navy; } body { display: none"}}}, tmp_path / "n")])
+    with pytest.raises(BrandingError, match="missing.png"):
+        branding_from([_executed({"branding": {"logo": "missing.png"}}, tmp_path / "n.ipynb")])
