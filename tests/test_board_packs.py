@@ -177,3 +177,30 @@ def test_bad_branding_is_an_error(tmp_path):
         branding_from([_executed({"branding": {"colours": {"heading": "navy; } body { display: none"}}}, tmp_path / "n")])
     with pytest.raises(BrandingError, match="missing.png"):
         branding_from([_executed({"branding": {"logo": "missing.png"}}, tmp_path / "n.ipynb")])
+
+
+def test_methodology_suppression_example_worked_by_hand():
+    from pmereport.present.methodology import suppression_example
+
+    before, after = suppression_example(5)
+    # District A CME 3 < 5: c. Row A then has one hidden cell: the smallest other (PME 40, not the
+    # total 43) goes; column CME has one: District B's 12 goes; column PME now hides only A's 40: the
+    # smallest other, District B's 25, goes. Row B hides 12 and 25: two. Totals stay.
+    assert after["CME"].tolist() == ["c", "c", 20, 35]
+    assert after["PME"].tolist() == ["c", "c", 31, 96]
+    assert after["total"].tolist() == [43, 37, 51, 131]
+
+
+def test_methodology_tables_name_a_source_for_everything():
+    from pmereport.metrics.triggers import resolve_thresholds
+    from pmereport.present import methodology as method
+
+    assert method.definitions()["source"].str.len().min() > 2
+    lines = method.trigger_lines(resolve_thresholds({}))
+    assert (lines["source"].str.len() > 2).all()
+    # the registered default line, as DOMAIN.md gives it: level two after 20 school days (Notts)
+    assert lines.set_index("code").loc["ESC01", "threshold"] == "school days 20"
+    quality = {"extracts": {"cases": {"files": ["a.csv"], "rows_read": 10, "rows_kept": 9, "rows_rejected": 1}}}
+    row = method.lineage(quality).iloc[0]
+    assert (row["files"], row["rows_read"], row["rows_kept"], row["rows_rejected"]) == (1, 10, 9, 1)
+    assert "Open CME and PME cases" in row["used_for"]
