@@ -180,6 +180,8 @@ def residual_chart(fit: TrendFit, *, xlabel: str = "Period"):
     apply_house_style()
     fig, axes = plt.subplots(2, 1, figsize=(7.0, 4.6), sharex=True)
     diagnostic_plot(axes, fit)
+    if axes[0].get_legend() is not None:  # beside the panel, not over the points
+        axes[0].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     for ax in axes:
         ax.grid(axis="y", color=GRID_COLOUR)
     axes[1].set_xlabel(xlabel)
