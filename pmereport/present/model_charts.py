@@ -16,7 +16,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from ..models.funnel import FunnelResult, level_name
 from ..models.trends import TrendFit, diagnostic_plot
 from .charts import _numeric
-from .style import GRID_COLOUR, PALETTE, TEXT_COLOUR, apply_house_style, new_figure
+from .style import GRID_COLOUR, HIGHLIGHT, PALETTE, TEXT_COLOUR, apply_house_style, new_figure
 
 FORECAST_COLOUR = PALETTE[1]
 
@@ -85,7 +85,7 @@ def draw_funnel(ax, result: FunnelResult, *, suppress_below: int, labels: dict |
     high = units["rate"] > units[f"upper_{widest}"]
     ax.scatter(units.loc[~high, "size"], units.loc[~high, "rate"], s=20, color=PALETTE[0], zorder=3,
                label="Schools")
-    ax.scatter(units.loc[high, "size"], units.loc[high, "rate"], s=28, color=PALETTE[5], zorder=4,
+    ax.scatter(units.loc[high, "size"], units.loc[high, "rate"], s=28, color=HIGHLIGHT, zorder=4,
                label=f"Above the {widest}% limit")
     for _, row in units[high].iterrows():
         ax.annotate(str((labels or {}).get(row["unit"], row["unit"])), (row["size"], row["rate"]),
@@ -180,6 +180,8 @@ def residual_chart(fit: TrendFit, *, xlabel: str = "Period"):
     apply_house_style()
     fig, axes = plt.subplots(2, 1, figsize=(7.0, 4.6), sharex=True)
     diagnostic_plot(axes, fit)
+    if axes[0].get_legend() is not None:  # beside the panel, not over the points
+        axes[0].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     for ax in axes:
         ax.grid(axis="y", color=GRID_COLOUR)
     axes[1].set_xlabel(xlabel)

@@ -1,7 +1,9 @@
 """The house style for charts, and figure output that is the same byte for byte on every run.
 
-Colours: the Okabe-Ito palette (Okabe & Ito 2008, "Color Universal Design"), safe for the common
-colour-vision deficiencies. Fonts are large enough to read on a printed A4 page. Figures are
+Colours: the Analysis Function's categorical palette (Government Analysis Function, "Data
+visualisation: colours", 2022: dark blue, turquoise, dark pink, orange, dark grey, light purple, in
+that order), chosen for contrast against white and for the common colour-vision deficiencies; use
+no more colours than a chart needs. Fonts are large enough to read on a printed A4 page. Figures are
 written as SVG with text drawn as paths (no font needed by the reader), a fixed ``svg.hashsalt``
 (matplotlib otherwise makes random element ids) and no ``Date`` metadata, so identical data give
 identical report.html and report.pdf (DESIGN.md section 3, "Determinism").
@@ -14,7 +16,8 @@ import io
 import matplotlib
 import matplotlib.pyplot as plt
 
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
+HIGHLIGHT = PALETTE[3]  # orange: a point to draw the eye to (e.g. outside a funnel limit)
 TEXT_COLOUR = "#222222"
 GRID_COLOUR = "#DDDDDD"
 FIGURE_SIZE = (7.0, 3.8)  # inches: fits an A4 text block (about 17 cm wide)

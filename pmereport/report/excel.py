@@ -6,6 +6,10 @@ table, a Notes sheet (notes and symbols), then one sheet per table: its title in
 units and source lines, then the table with one header row. Numbers are stored as numbers with a
 number format; suppressed and other symbol cells hold the symbol text.
 
+No text from the data is ever written as a formula: a cell whose text starts with ``=``, ``+``,
+``-`` or ``@`` (a school name, a label, a note) is stored as a string with Excel's quote prefix, so
+that neither opening nor editing the sheet evaluates it (OWASP, "CSV injection"; issue 6 item 4).
+
 The bytes are the same for the same tables: workbook created/modified times are set to the
 production date and the zip entries get a fixed timestamp (openpyxl stamps "now" in both).
 """
@@ -57,6 +61,23 @@ def sheet_names(tables: list[PublishedTable]) -> list[str]:
 
 def _number_format(decimals: int | None) -> str:
     return "#,##0" if not decimals else "#,##0." + "0" * decimals
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def guard_formulas(wb: Workbook) -> int:
+    """Make every text cell that starts with ``FORMULA_STARTS`` a plain string with a quote prefix
+    (openpyxl stores ``"=..."`` as a formula otherwise). Returns how many cells were guarded."""
+    guarded = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+                    guarded += 1
+    return guarded
 
 
 def _fit_widths(ws, minimum: int = 8, maximum: int = 60) -> None:
@@ -164,6 +185,7 @@ def write_workbook(tables: list[PublishedTable], path: str | Path, info: Workboo
     _notes(wb, tables, names)
     for table, name in zip(tables, names):
         _table_sheet(wb, table, name)
+    guard_formulas(wb)
     stamp = dt.datetime.combine(info.produced, dt.time())
     wb.properties.creator = info.la_name
     wb.properties.title = info.title

@@ -7,8 +7,9 @@ the default nbconvert templates pull require.js and MathJax from a CDN).
 """
 from __future__ import annotations
 
+import base64
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
@@ -34,6 +35,47 @@ class Cover:
     source_note: str = ""
     data_notes: tuple[str, ...] = ()  # rows left out by validation, one line per extract
     internal: bool = False  # audience: internal (pupil-level rows): said on the cover
+    logo: str | None = None  # a data: URI (the page stays self-contained)
+    heading_colour: str | None = None  # CSS colour of the title and headings
+    accent_colour: str | None = None  # CSS colour of the rule under the cover title
+
+
+HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+
+class BrandingError(ValueError):
+    """The LA's branding settings (la.yaml ``branding:``) name a missing logo or a bad colour."""
+
+
+def branding_from(notebooks: list) -> dict:
+    """The LA's ``branding`` settings (``la.yaml``: ``branding: {logo: FILE, colours: {heading: "#12436D",
+    accent: "#28A197"}}``), read from the ``la`` parameter papermill recorded in the first executed
+    notebook that was given one, as Cover fields. The logo path is relative to that notebook's
+    folder, like every path given to a notebook (or absolute); it is embedded as a data: URI."""
+    for nb in notebooks:
+        meta = nb.metadata.get("papermill", {})
+        branding = ((meta.get("parameters") or {}).get("la") or {}).get("branding")
+        if not branding:
+            continue
+        fields = {}
+        colours = branding.get("colours") or {}
+        for key, field_name in (("heading", "heading_colour"), ("accent", "accent_colour")):
+            if key in colours:
+                if not HEX_COLOUR.fullmatch(str(colours[key])):
+                    raise BrandingError(f"la.yaml branding colours {key}: {colours[key]!r} is not a colour "
+                                        "like \"#12436D\"")
+                fields[field_name] = str(colours[key])
+        if branding.get("logo"):
+            path = Path(branding["logo"]).expanduser()
+            if not path.is_absolute():
+                path = Path(meta.get("input_path", ".")).parent / path
+            kind = LOGO_TYPES.get(path.suffix.lower())
+            if kind is None or not path.is_file():
+                raise BrandingError(f"la.yaml branding logo: {path} is not an SVG, PNG or JPEG file that exists")
+            fields["logo"] = f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+        return fields
+    return {}
 
 
 def _exporter() -> HTMLExporter:
@@ -68,6 +110,7 @@ def _css_string(text: str) -> Markup:
 def build_html(notebooks: list, cover: Cover) -> str:
     """One HTML document: cover, contents, then every notebook's content, with CSS inline."""
     bodies = [notebook_body(nb, f"s{i + 1}") for i, nb in enumerate(notebooks)]
+    cover = replace(cover, **{k: v for k, v in branding_from(notebooks).items() if getattr(cover, k) is None})
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              keep_trailing_newline=True)
     env.filters["css_string"] = _css_string

@@ -26,6 +26,7 @@ from typing import Mapping, Sequence
 
 import pandas as pd
 
+from ..present.alt_text import describe_figure, svg_with_title
 from ..present.style import svg_bytes, svg_data_uri
 from ..present.suppression import DEFAULT_SUPPRESS_BELOW
 from ..present.tables import PublishedTable, prepare_table, to_html
@@ -125,21 +126,24 @@ def publish_table(df: pd.DataFrame, name: str, title: str, *, units: Mapping[str
 
 
 def publish_figure(fig, name: str, title: str, *, period: str, source: str,
-                   notes: Sequence[str] | None = None) -> None:
+                   notes: Sequence[str] | None = None, alt: str | None = None) -> None:
     """Show ``fig`` (matplotlib) with its title, period and source, write ``figures/<name>.svg``.
 
+    ``alt`` is the text alternative (the ``<img alt>`` of the report and the SVG's ``<title>`` /
+    ``<desc>``); by default ``present.alt_text.describe_figure`` writes it from the chart's axes.
     The figure is closed afterwards so the notebook does not also show it a second time.
     """
     import matplotlib.pyplot as plt
 
     path = _check_name(name, "figures", ".svg")
-    svg = svg_bytes(fig)
+    alt = alt or describe_figure(fig, title, period, source)
+    svg = svg_with_title(svg_bytes(fig), title, alt)
     plt.close(fig)
     esc = html.escape
     note_items = "".join(f"<li>{esc(n)}</li>" for n in (notes or []) if n)
     block = (f'<figure class="pme-figure" id="figure-{esc(name)}">'
              f'<figcaption><span class="title">{esc(title)}</span><span class="period">{esc(period)}</span>'
-             f'</figcaption><img src="{svg_data_uri(svg)}" alt="{esc(title)}"/>'
+             f'</figcaption><img src="{svg_data_uri(svg)}" alt="{esc(alt)}"/>'
              f'<p class="source">Source: {esc(source)}</p>'
              + (f'<ul class="notes">{note_items}</ul>' if note_items else "") + "</figure>")
     _display("text/html", block, "figure", name)
