@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-DEMO_PARAMS = "board.yaml"
+DEMO_PARAMS = "cme-board.yaml"  # the CME monitoring board paper: the flagship board pack
 DEMO_SEED = 1
 
 

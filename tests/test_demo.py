@@ -20,7 +20,7 @@ def demo(tmp_path_factory):
 
 
 def test_demo_writes_a_complete_board_pack(demo):
-    runs = [p for p in demo.iterdir() if p.name.startswith("board-")]
+    runs = [p for p in demo.iterdir() if p.name.startswith("cme-board-")]
     assert len(runs) == 1
     run = runs[0]
     for name in ["manifest.json", "quality.json", "report.html", "report.pdf", "tables.xlsx"]:
