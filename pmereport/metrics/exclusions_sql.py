@@ -24,24 +24,27 @@ SQL_DIMENSIONS = sorted(EXCLUSION_DIMENSIONS - {"phase"})
 _YEAR = "(EXTRACT(YEAR FROM start_date) - CASE WHEN EXTRACT(MONTH FROM start_date) < 9 THEN 1 ELSE 0 END)"
 # Derived periods as exclusions.py defines them: the academic year runs 1 September to 31 August;
 # month-based terms AUT Sep-Dec, SPR Jan-Apr, SUM May-Aug.
+# The text type is the one word that differs between engines: VARCHAR (DuckDB, PostgreSQL,
+# Snowflake), STRING (Spark SQL, BigQuery).
 DERIVED = {
-    "academic_year": (f"CAST({_YEAR} AS VARCHAR(4)) || '/' || "
-                      f"LPAD(CAST(MOD({_YEAR} + 1, 100) AS VARCHAR(2)), 2, '0')"),
+    "academic_year": (f"CAST({_YEAR} AS {{text}}) || '/' || "
+                      f"LPAD(CAST(MOD({_YEAR} + 1, 100) AS {{text}}), 2, '0')"),
     "term": ("CASE WHEN EXTRACT(MONTH FROM start_date) >= 9 THEN 'AUT' "
              "WHEN EXTRACT(MONTH FROM start_date) >= 5 THEN 'SUM' ELSE 'SPR' END"),
-    "month": ("CAST(EXTRACT(YEAR FROM start_date) AS VARCHAR(4)) || '-' || "
-              "LPAD(CAST(EXTRACT(MONTH FROM start_date) AS VARCHAR(2)), 2, '0')"),
+    "month": ("CAST(EXTRACT(YEAR FROM start_date) AS {text}) || '-' || "
+              "LPAD(CAST(EXTRACT(MONTH FROM start_date) AS {text}), 2, '0')"),
 }
 
 
-def exclusion_counts_sql(source: str, by: list[str]) -> str:
+def exclusion_counts_sql(source: str, by: list[str], text_type: str = "VARCHAR") -> str:
     """The query giving, per group of ``by``, columns ``susp``, ``perm_excl``, ``one_plus_susp`` and
     ``susp_days``. ``source`` is a table name or table expression with the extract's columns
-    (``start_date`` a DATE). Rows with a blank grouping value are left out, as pandas does."""
+    (``start_date`` a DATE); ``text_type`` the engine's name for text (STRING on Spark SQL and
+    BigQuery). Rows with a blank grouping value are left out, as pandas does."""
     unknown = set(by) - set(SQL_DIMENSIONS)
     if unknown:
         raise ValueError(f"cannot break exclusions down by {sorted(unknown)} in SQL; use {SQL_DIMENSIONS}")
-    keys = [f"{DERIVED.get(k, k)} AS {k}" for k in by]
+    keys = [f"{DERIVED[k].format(text=text_type) if k in DERIVED else k} AS {k}" for k in by]
     measures = [
         "SUM(CASE WHEN category = 'SUSP' THEN 1 ELSE 0 END) AS susp",
         "SUM(CASE WHEN category = 'PERM' THEN 1 ELSE 0 END) AS perm_excl",
