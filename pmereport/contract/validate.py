@@ -199,8 +199,8 @@ def _repeated_header(raw: pd.DataFrame, extract: Extract) -> pd.Series:
         return pd.Series(False, index=raw.index)
 
     def own_name(c: str, rows: pd.Index) -> pd.Series:
-        text = raw.loc[rows, c].astype(str).str.strip().str.lower().str.lstrip("\ufeff")
-        return text.eq(c)
+        text = raw.loc[rows, c].astype("string[pyarrow]").str.strip().str.lower().str.lstrip("\ufeff")
+        return text.eq(c).fillna(False).astype(bool)
 
     candidates = raw.index[own_name(columns[0], raw.index).to_numpy()]
     repeated = pd.Series(False, index=raw.index)
