@@ -10,9 +10,11 @@ process so that peak memory is that step's own:
 - **stages**: the pipeline's pieces called one by one in one process, as ``report/run.py`` calls
   them: read + validate, the Parquet cache, each notebook through papermill, tables.xlsx,
   report.html, report.pdf;
-- **baseline**: the same analyses with no notebooks and no rendering: the notebooks' code cells
-  run directly in one Python process (no kernel; nothing written; no HTML, PDF or Excel), with the
-  time spent inside ``pmereport.metrics`` and ``pmereport.models`` functions counted apart.
+- **baseline**: the same analyses with no notebooks and no report rendering: the notebooks' code
+  cells run directly in one Python process (no kernel; nothing written; no HTML, PDF or Excel
+  file). The cells still build their tables and charts in memory (suppression, SVG), so this is a
+  slightly generous baseline; the time spent inside ``pmereport.metrics`` and ``pmereport.models``
+  functions (the pure computation) is counted apart.
 
 Every figure is the median of ``--repeats`` runs; the load average is recorded beside each (the
 machine is shared). Results go to ``bench/pack-results.json`` (raw) and ``bench/RESULTS-pack.md``.
@@ -431,7 +433,9 @@ def write_results(raw: dict) -> None:
                 "excel_s", "html_s", "pdf_s"]
         lines.append(f"| {size} | " + " | ".join(_fmt(_median(s, k), 2) for k in keys)
                      + f" | {_fmt(_median(s, 'load_1min'), 2)} |")
-    lines += ["", "## Compute-only baseline (notebook code run directly in one process: no kernel, no rendering)", "",
+    lines += ["", "## Compute-only baseline (notebook code run directly in one process: no kernel, no report files)", "",
+              "The cells still build their tables and charts in memory; the pure computation is the "
+              "time inside `pmereport.metrics` and `pmereport.models` functions (columns 6 and 7).", "",
               "| size | wall incl. start-up (s) | import (s) | read + validate (s) | analyses, all (s) | of which in "
               "`metrics` (s) | of which in `models` (s) | monthly code (s) | triggers code (s) | peak RSS (MB) | load avg |",
               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
