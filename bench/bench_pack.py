@@ -260,19 +260,21 @@ def _pss_mb(pid: int) -> float:
     return 0.0
 
 
-def _tree_memory(proc, peaks: dict) -> tuple[float, float]:
+def _tree_memory(proc, peaks: dict, cpu: dict) -> tuple[float, float]:
     """(RSS summed over the tree, PSS summed over the tree) now, in MB; ``peaks`` keeps each
-    process's largest RSS seen."""
+    process's largest RSS seen, ``cpu`` its latest CPU time (user + system, own threads only)."""
     import psutil
     rss = pss = 0.0
     for p in [proc, *proc.children(recursive=True)]:
         try:
             r = p.memory_info().rss / 2**20
             pss += _pss_mb(p.pid)
+            times = p.cpu_times()
         except (psutil.Error, OSError):
             continue
         rss += r
         peaks[p.pid] = max(peaks.get(p.pid, 0.0), r)
+        cpu[p.pid] = times.user + times.system
     return rss, pss
 
 
@@ -289,9 +291,10 @@ def measured(cmd: list[str]) -> dict:
     watched = psutil.Process(proc.pid)
     peak = peak_pss = 0.0
     peaks: dict[int, float] = {}
+    cpu: dict[int, float] = {}
     while proc.poll() is None:
         try:
-            rss, pss = _tree_memory(watched, peaks)
+            rss, pss = _tree_memory(watched, peaks, cpu)
             peak, peak_pss = max(peak, rss), max(peak_pss, pss)
         except psutil.Error:
             pass
@@ -302,7 +305,8 @@ def measured(cmd: list[str]) -> dict:
     if proc.returncode:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{output[-3000:]}")
     return {"wall_s": wall, "peak_tree_mb": peak, "peak_tree_pss_mb": peak_pss,
-            "peak_one_process_mb": max(peaks.values(), default=0.0), "load_1min": load_before,
+            "peak_one_process_mb": max(peaks.values(), default=0.0), "cpu_tree_sampled_s": sum(cpu.values()),
+            "processes": len(peaks), "load_1min": load_before,
             "output": output[-2000:]}
 
 
@@ -414,13 +418,18 @@ def write_results(raw: dict) -> None:
                   "RSS summed over the process tree (the table above) counts the shared libraries "
                   "(numpy, pandas, pyarrow...) once per process; PSS splits shared pages between the processes "
                   "sharing them, so its sum is the memory the run really holds at once.", "",
-                  "| size | runs | tree PSS sum (MB) | largest single process RSS (MB) | tree RSS sum (MB) | wall (s) | load avg |",
-                  "|---|---:|---:|---:|---:|---:|---:|"]
+                  "CPU here is sampled from every process of the tree (the kernels included; the last "
+                  "0.05 s of each is missed), whereas the CPU column above comes from the operating system's "
+                  "accounting of reaped children, which turned out to leave out the notebook kernels.", "",
+                  "| size | runs | tree PSS sum (MB) | largest single process RSS (MB) | tree RSS sum (MB) | wall (s) | "
+                  "CPU, all processes (s) | load avg |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for size in memory:
             m = raw[size]["pack_memory"]
             lines.append(f"| {size} | {len(m)} | {_fmt(_median(m, 'peak_tree_pss_mb'), 0)} | "
                          f"{_fmt(_median(m, 'peak_one_process_mb'), 0)} | {_fmt(_median(m, 'peak_tree_mb'), 0)} | "
-                         f"{_fmt(_median(m, 'wall_s'))} | {_fmt(_median(m, 'load_1min'), 2)} |")
+                         f"{_fmt(_median(m, 'wall_s'))} | {_fmt(_median(m, 'cpu_tree_sampled_s'))} | "
+                         f"{_fmt(_median(m, 'load_1min'), 2)} |")
     lines += ["", "## Stage by stage (one process calling the pieces as `report/run.py` does)", "",
               "| size | import (s) | read + validate (s) | Parquet cache (s) | notebook monthly (s) | notebook triggers (s) "
               "| Excel (s) | HTML (s) | PDF (s) | load avg |",
