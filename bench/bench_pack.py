@@ -397,7 +397,7 @@ def write_results(raw: dict) -> None:
         "",
         "## End to end: `pmereport run parameters/monthly.yaml` (monthly + triggers notebooks, HTML, PDF, Excel)",
         "",
-        "| size | input (MB) | wall (s) | CPU, whole tree (s) | peak memory, tree RSS sum (MB) | load avg | target | met? | "
+        "| size | input (MB) | wall (s) | CPU, reaped children (s; leaves out the kernels, see PSS table) | peak memory, tree RSS sum (MB) | load avg | target | met? | "
         "re-run, one parameter changed (s) | baseline (s) | pack / baseline |",
         "|---|---:|---:|---:|---:|---:|---|---|---:|---:|---:|",
     ]
