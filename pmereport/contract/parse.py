@@ -57,8 +57,24 @@ def _parse_months(raw: pd.Series, text: pd.Series) -> pd.Series:
     return month.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
 
 
+def _to_float(text: pd.Series) -> pd.Series:
+    """Text to float64, NaN where a cell is not a number. Fast path: one Arrow cast of the whole
+    column, which succeeds when every cell is a plain number (the usual extract); any cell it
+    refuses (a thousands comma, a DfE symbol, a typo) sends the column to pandas, cell by cell."""
+    if text.dtype == TEXT:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        try:
+            cast = pc.cast(text.array.__arrow_array__(), pa.float64())
+            return pd.Series(cast.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    return pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce").astype("float64")
+
+
 def _parse_numbers(text: pd.Series, integer: bool) -> pd.Series:
-    num = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce").astype("float64")
+    num = _to_float(text)
     if integer:
         whole = ~np.isnan(num) & np.isclose(np.nan_to_num(num) % 1, 0)
         return num.where(whole).astype("Int64")

@@ -199,8 +199,8 @@ def _repeated_header(raw: pd.DataFrame, extract: Extract) -> pd.Series:
         return pd.Series(False, index=raw.index)
 
     def own_name(c: str, rows: pd.Index) -> pd.Series:
-        text = raw.loc[rows, c].astype(str).str.strip().str.lower().str.lstrip("\ufeff")
-        return text.eq(c)
+        text = raw.loc[rows, c].astype("string[pyarrow]").str.strip().str.lower().str.lstrip("\ufeff")
+        return text.eq(c).fillna(False).astype(bool)
 
     candidates = raw.index[own_name(columns[0], raw.index).to_numpy()]
     repeated = pd.Series(False, index=raw.index)
@@ -247,7 +247,7 @@ def _future_issues(raw: pd.DataFrame, extract: Extract, typed: pd.DataFrame, tod
 def _validate_rows(raw: pd.DataFrame, extract: Extract, files: list[str], today: dt.date,
                    notes: list[str]) -> ExtractResult:
     """Phase one (parse, repeated headers, future dates) and phase two (pandera) on every row."""
-    raw = raw.reset_index(drop=True)
+    raw = _numbered(raw)
     header_rows = _repeated_header(raw, extract)
     records = [dict(column="(whole row)", rule="ROW_HEADER", message=ROW_HEADER_MESSAGE, value=None, i=i)
                for i in header_rows[header_rows].index]
@@ -259,7 +259,7 @@ def _validate_rows(raw: pd.DataFrame, extract: Extract, files: list[str], today:
     records += _future_issues(raw, extract, typed, today)
 
     bad_parse = {r["i"] for r in records if r["rule"] in ("FIELD_TYPE", "ROW_HEADER")}
-    checkable = typed.drop(index=list(bad_parse))
+    checkable = typed.drop(index=list(bad_parse)) if bad_parse else typed
     try:
         pandera_schema(extract).validate(checkable, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -268,9 +268,17 @@ def _validate_rows(raw: pd.DataFrame, extract: Extract, files: list[str], today:
     for r in records:
         r.update(extract=extract.name, file=raw.at[r["i"], "_source_file"], row=int(raw.at[r["i"], "_source_row"]))
     rejected = {r.pop("i") for r in records}
-    kept = typed.drop(index=list(rejected))
+    kept = typed.drop(index=list(rejected)).reset_index(drop=True) if rejected else typed
     issues = _issue_frame(records).sort_values(["file", "row", "column"], kind="stable").reset_index(drop=True)
-    return ExtractResult(extract.name, files, len(raw), kept.reset_index(drop=True), issues, notes=notes)
+    return ExtractResult(extract.name, files, len(raw), kept, issues, notes=notes)
+
+
+def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with rows numbered 0..n-1 (copied only when they are not already: speed)."""
+    index = frame.index
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return frame
+    return frame.reset_index(drop=True)
 
 
 def validate_frame(raw: pd.DataFrame, extract: Extract, files: list[str], *, today: dt.date | None = None,
@@ -281,7 +289,7 @@ def validate_frame(raw: pd.DataFrame, extract: Extract, files: list[str], *, tod
     after it is rejected (FIELD_FUTURE). Tests pass it so that they do not depend on the clock.
     """
     today = today or dt.date.today()
-    raw = raw.reset_index(drop=True)
+    raw = _numbered(raw)
     raw, errors, notes = screen_columns(raw, extract, _file_label(raw, files), today, drop_identifiers)
     if errors:
         return _refused(raw, extract, files, errors, notes)
