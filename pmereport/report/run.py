@@ -20,6 +20,7 @@ All notebooks run from this one Python process (papermill; DESIGN.md section 3).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import shutil
@@ -385,6 +386,8 @@ def _run_locked(params: ReportParams, data: Path | None, out: Path, produced: dt
             mf.write_json(work / "quality.json", quality_report(ds))
             max_share = float(params.la.get("max_rejected_share", DEFAULT_MAX_REJECTED_SHARE))
             record["data_notes"] = check_data(ds, max_share)
+            del ds  # the kernels read the cache; holding the frames here doubled the run's peak memory
+            gc.collect()
         for note in record["data_notes"]:
             say(f"warning: {note}")
         executed = []
