@@ -7,7 +7,6 @@ codes.PME_GROUP_TO_REASON). Intervals are Wilson score intervals (statsmodels
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -15,6 +14,7 @@ from scipy.stats import chi2_contingency
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 from ..contract.codes import REASON_CATEGORIES
+from ..rounding import percent_half_up
 from .cohort import CATEGORY_LABELS, count_by, with_key_stage
 
 
@@ -100,13 +100,6 @@ def cross_tab(cohort: pd.DataFrame, rows: str = "reason", columns: str = "ncy") 
         cohort = with_key_stage(cohort)
     out = count_by(cohort, rows, CATEGORY_LABELS.get(rows), split=columns)
     return out.drop(columns="label", errors="ignore")
-
-
-def percent_half_up(share: float) -> int:
-    """A share as a whole percentage, rounded half up as DfE publishes (not banker's rounding)."""
-    # round to 9 places first so that float noise (0.285 * 100 = 28.499999999999996) is not
-    # mistaken for a value below the half
-    return int(Decimal(str(round(float(share) * 100, 9))).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 def headline(table: pd.DataFrame, top: int = 1, noun: str = "the cohort") -> str:
