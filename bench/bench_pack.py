@@ -3,10 +3,13 @@
 For each size (``small``, ``county``, ``large`` synthetic data, seed 1) it measures, each in a fresh
 process so that peak memory is that step's own:
 
-- **pack**: ``pmereport run parameters/monthly.yaml`` end to end (wall time, CPU time of the whole
-  process tree, peak memory: the largest sum of resident memory over the process tree, sampled
-  every 0.05 s, and the largest single-process high-water mark);
-- **rerun**: the same, again into the same folder, with one parameter changed (``months: 12``);
+- **pack**: ``pmereport run parameters/monthly.yaml`` end to end with an empty run cache (a first
+  run: everything validated and computed; wall time, CPU time of the whole process tree, peak
+  memory: the largest sum of resident memory over the process tree, sampled every 0.05 s, and the
+  largest single-process high-water mark);
+- **rerun**: the same, again into the same folder, with one parameter changed (``months: 12``),
+  the cache holding what the first run stored (report/cache.py);
+- **unchanged**: once more with the changed parameters (every input as in the re-run before it);
 - **stages**: the pipeline's pieces called one by one in one process, as ``report/run.py`` calls
   them: read + validate, the Parquet cache, each notebook through papermill, tables.xlsx,
   report.html, report.pdf;
@@ -29,6 +32,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -81,6 +85,7 @@ def stages(data_dir: Path, work: Path) -> dict:
     from pmereport.report import run as R
     from pmereport.report.excel import WorkbookInfo, write_workbook
     from pmereport.report.html import Cover, build_html
+    from pmereport.report.notebooks import NotebookJob, NotebookRunner
     from pmereport.report.pdf import write_pdf
     from pmereport.report.publish import read_registry
     out = {"import_s": time.perf_counter() - t0}
@@ -89,6 +94,7 @@ def stages(data_dir: Path, work: Path) -> dict:
     shutil.rmtree(work, ignore_errors=True)
     (work / "notebooks").mkdir(parents=True)
     (work / "tables").mkdir()
+    (work / ".publish").mkdir()
     t = time.perf_counter()
     ds = load(data_dir)
     out["read_validate_s"] = time.perf_counter() - t
@@ -96,15 +102,22 @@ def stages(data_dir: Path, work: Path) -> dict:
     save_cache(ds, work / R.DATASET_CACHE)
     out["cache_write_s"] = time.perf_counter() - t
     del ds
-    executed = []
-    for spec in params.notebooks:
-        injected = R.notebook_parameters(spec, params, data_dir, work)
+    jobs = []
+    for spec in params.notebooks:  # one at a time here, to time each (a run does them at once)
+        job = NotebookJob(spec.path, R.notebook_parameters(spec, params, data_dir, work), work)
+        runner = NotebookRunner(work / R.DATASET_CACHE, params.timeout, work, 1, lambda m: None)
         t = time.perf_counter()
-        executed.append(R._execute(spec, injected, work / "notebooks" / spec.path.name, params.timeout, work))
+        runner.start([job])
+        runner.data_ready()
+        runner.wait()
+        if job.error is not None:
+            raise job.error
         out[f"notebook_{spec.name}_s"] = time.perf_counter() - t
+        jobs.append(job)
+    executed = [job.executed for job in jobs]
     produced = dt.date(2026, 11, 23)
     la = params.la
-    tables = [item["table"] for item in read_registry(work) if item["kind"] == "table"]
+    tables = [item["table"] for item in read_registry(work, [job.registry for job in jobs]) if item["kind"] == "table"]
     t = time.perf_counter()
     write_workbook(tables, work / "tables.xlsx", WorkbookInfo(
         title=params.title, period=params.period, source=params.source_note, la_name=la.get("name", ""),
@@ -236,7 +249,7 @@ def profile_run(data_dir: Path, work: Path, target: Path) -> None:
     from pmereport.report.run import run_report
     profiler = Profiler(interval=0.005)
     profiler.start()
-    run_report(PARAMS, data_dir, work / "out")
+    run_report(PARAMS, data_dir, work / "out", use_cache=False)  # a first run
     profiler.stop()
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(profiler.output_text(unicode=False, color=False), encoding="utf-8")
@@ -346,14 +359,19 @@ def bench_size(size: str, work: Path, repeats: int, raw: dict) -> None:
     rows["input_mb"] = sum(p.stat().st_size for p in data.rglob("*") if p.is_file()) / 2**20
     out = work / f"out-{size}"
     changed = _changed_params(work)
-    for kind in ("pack", "rerun", "stages", "baseline"):
+    cache = work / f"cache-{size}"
+    for kind in ("pack", "rerun", "unchanged", "stages", "baseline"):
         rows[kind] = []
     for i in range(repeats):
         print(f"[{size}] repeat {i + 1}/{repeats}", flush=True)
-        rows["pack"].append(run_cli(["run", str(PARAMS), "--data", str(data), "--out", str(out)]))
+        shutil.rmtree(cache, ignore_errors=True)  # a first run: nothing to reuse
+        common = ["--data", str(data), "--out", str(out), "--cache", str(cache)]
+        rows["pack"].append(run_cli(["run", str(PARAMS), *common]))
         print("  pack", round(rows["pack"][-1]["wall_s"], 1), flush=True)
-        rows["rerun"].append(run_cli(["run", str(changed), "--data", str(data), "--out", str(out)]))
+        rows["rerun"].append(run_cli(["run", str(changed), *common]))
         print("  rerun", round(rows["rerun"][-1]["wall_s"], 1), flush=True)
+        rows["unchanged"].append(run_cli(["run", str(changed), *common]))
+        print("  unchanged", round(rows["unchanged"][-1]["wall_s"], 1), flush=True)
         rows["stages"].append(run_child("stages", str(data), str(work / f"stages-{size}")))
         print("  stages", round(rows["stages"][-1]["wall_s"], 1), flush=True)
         rows["baseline"].append(run_child("baseline", str(data)))
@@ -398,8 +416,8 @@ def write_results(raw: dict) -> None:
         "## End to end: `pmereport run parameters/monthly.yaml` (monthly + triggers notebooks, HTML, PDF, Excel)",
         "",
         "| size | input (MB) | wall (s) | CPU, reaped children (s; leaves out the kernels, see PSS table) | peak memory, tree RSS sum (MB) | load avg | target | met? | "
-        "re-run, one parameter changed (s) | baseline (s) | pack / baseline |",
-        "|---|---:|---:|---:|---:|---:|---|---|---:|---:|---:|",
+        "re-run, one parameter changed (s) | re-run, unchanged (s) | baseline (s) | pack / baseline |",
+        "|---|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|",
     ]
     for size in SIZES:
         if size not in raw or not raw[size].get("pack"):
@@ -411,7 +429,7 @@ def write_results(raw: dict) -> None:
         lines.append(f"| {size} | {r['input_mb']:.0f} | {_fmt(wall)} | {_fmt(_median(r['pack'], 'cpu_s'))} | "
                      f"{_fmt(_median(r['pack'], 'peak_tree_mb'), 0)} | {_fmt(_median(r['pack'], 'load_1min'), 2)} | "
                      f"{'' if target is None else f'< {target:.0f} s'} | {met} | {_fmt(_median(r['rerun'], 'wall_s'))} | "
-                     f"{_fmt(base)} | {_fmt(wall / base if base else None, 2)} |")
+                     f"{_fmt(_median(r.get('unchanged', []), 'wall_s'))} | {_fmt(base)} | {_fmt(wall / base if base else None, 2)} |")
     memory = [s for s in SIZES if raw.get(s, {}).get("pack_memory")]
     if memory:
         lines += ["", "## Peak memory of the pack, measured again with PSS (`--memory`)", "",
@@ -512,9 +530,10 @@ def main() -> None:
     if args.memory:
         for size in args.sizes:
             data = ensure_data(size, args.work)
-            runs = raw.setdefault(size, {}).setdefault("pack_memory", [])
+            runs = raw.setdefault(size, {})["pack_memory"] = []
             for _ in range(args.repeats):
-                runs.append(run_cli(["run", str(PARAMS), "--data", str(data), "--out", str(args.work / f"out-{size}")]))
+                runs.append(run_cli(["run", str(PARAMS), "--data", str(data), "--out", str(args.work / f"out-{size}"),
+                                     "--no-cache"]))  # a first run
                 print(size, {k: round(v, 1) for k, v in runs[-1].items()}, flush=True)
                 RAW.write_text(json.dumps(raw, indent=1))
         write_results(raw)

@@ -26,7 +26,10 @@ class Dataset:
             result = self.results.get(name)
             if result is None:
                 raise AttributeError(f"extract '{name}' is not in {self.data_dir}")
-            frame = result.data.drop(columns=[c for c in SOURCE_COLUMNS if c in result.data])
+            if isinstance(result, CachedExtractResult):
+                frame = result.kept_columns()
+            else:
+                frame = result.data.drop(columns=[c for c in SOURCE_COLUMNS if c in result.data])
             if "pme_group" in frame:
                 frame = frame.assign(reason=frame["pme_group"].map(PME_GROUP_TO_REASON))
             return frame
@@ -68,9 +71,50 @@ def save_cache(ds: Dataset, folder: Path) -> None:
         r.data.to_parquet(folder / f"{name}.parquet", index=False)
         r.issues.astype({"row": "Int64", "value": "string"}).to_parquet(folder / f"{name}.issues.parquet",
                                                                        index=False)
-        meta["extracts"][name] = {"files": r.files, "rows_read": r.rows_read, "file_errors": r.file_errors,
-                                   "notes": r.notes}
+        meta["extracts"][name] = {"files": r.files, "rows_read": r.rows_read, "rows_kept": r.rows_kept,
+                                   "file_errors": r.file_errors, "notes": r.notes}
     (folder / "meta.json").write_text(json.dumps(meta))
+
+
+class CachedExtractResult(ExtractResult):
+    """An ``ExtractResult`` read back from the cache, whose rows are read from Parquet only when
+    first used: a notebook that needs three extracts holds three in memory, not all seven."""
+
+    def __init__(self, name: str, m: dict, folder: Path):
+        self.extract, self.files, self.rows_read = name, m["files"], m["rows_read"]
+        self.file_errors, self.notes = m["file_errors"], m.get("notes", [])
+        self._rows_kept, self._folder = m["rows_kept"], folder
+        self._data = self._kept = self._issues = None
+
+    @property
+    def data(self) -> pd.DataFrame:
+        if self._data is None:
+            self._data = pd.read_parquet(self._folder / f"{self.extract}.parquet")
+        return self._data
+
+    def kept_columns(self) -> pd.DataFrame:
+        """The kept rows without the source file and row columns (what ``Dataset`` gives)."""
+        if self._data is not None:
+            return self._data.drop(columns=[c for c in SOURCE_COLUMNS if c in self._data])
+        if self._kept is None:
+            import pyarrow.parquet as pq
+
+            path = self._folder / f"{self.extract}.parquet"
+            columns = [c for c in pq.read_schema(path).names if c not in SOURCE_COLUMNS]
+            self._kept = pd.read_parquet(path, columns=columns)
+        return self._kept
+
+    @property
+    def issues(self) -> pd.DataFrame:
+        if self._issues is None:
+            issues = pd.read_parquet(self._folder / f"{self.extract}.issues.parquet").astype(
+                {"row": "object", "value": "object"})
+            self._issues = issues.where(issues.notna(), None)
+        return self._issues
+
+    @property
+    def rows_kept(self) -> int:
+        return self._rows_kept
 
 
 def _load_cache(data_dir: Path, folder: Path) -> Dataset | None:
@@ -81,12 +125,7 @@ def _load_cache(data_dir: Path, folder: Path) -> Dataset | None:
     if meta["data_dir"] != str(data_dir.resolve()) or meta["fingerprint"] != json.loads(
             json.dumps(fingerprint(data_dir))):
         return None
-    results = {}
-    for name, m in meta["extracts"].items():
-        data = pd.read_parquet(folder / f"{name}.parquet")
-        issues = pd.read_parquet(folder / f"{name}.issues.parquet").astype({"row": "object", "value": "object"})
-        issues = issues.where(issues.notna(), None)
-        results[name] = ExtractResult(name, m["files"], m["rows_read"], data, issues, m["file_errors"], m.get("notes", []))
+    results = {name: CachedExtractResult(name, m, folder) for name, m in meta["extracts"].items()}
     return Dataset(data_dir, results)
 
 

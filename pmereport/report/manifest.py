@@ -50,23 +50,29 @@ def git_state(path: str | Path) -> dict | None:
     return {"commit": head.stdout.strip(), "dirty": bool(status.stdout.strip())}
 
 
-def inputs(results: dict) -> list[dict]:
+def inputs(results: dict, hashes: dict[str, str] | None = None) -> list[dict]:
     """One entry per input file: path, sha256, and the extract's rows read and rejected.
 
-    Row counts are per extract (an extract may be a folder of monthly files).
+    Row counts are per extract (an extract may be a folder of monthly files). ``hashes`` (sha256
+    by file path, already computed) saves reading the files again.
     """
+    hashes = hashes or {}
     entries = []
     for name, result in results.items():
         files = [Path(f) for f in result.files]
         entries.append({
             "extract": name,
-            "files": [{"path": str(f), "sha256": sha256_file(f) if f.is_file() else None} for f in files],
+            "files": [{"path": str(f), "sha256": hashes.get(str(f)) or (sha256_file(f) if f.is_file() else None)} for f in files],
             "rows_read": result.rows_read,
             "rows_kept": result.rows_kept,
             "rows_rejected": result.rows_rejected,
             "file_errors": list(result.file_errors),
         })
     return entries
+
+
+def read_json(path: str | Path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def write_json(path: str | Path, data) -> Path:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -32,6 +33,9 @@ from ..present.suppression import DEFAULT_SUPPRESS_BELOW
 from ..present.tables import PublishedTable, prepare_table, to_html
 
 REGISTRY = Path(".publish") / "registry.jsonl"  # inside the run folder; removed by run_report
+# run_report gives each notebook its own registry file (notebooks run in parallel; one file each keeps
+# the report's order fixed and tells which files a notebook published, for the notebook cache).
+REGISTRY_ENV = "PMEREPORT_PUBLISH_REGISTRY"
 REPORT_KEY = "pmereport"  # output metadata key: only outputs carrying it go into the report
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,40}")
 
@@ -92,8 +96,13 @@ def _check_name(name: str, folder: str, suffix: str) -> Path | None:
     return path
 
 
+def registry_path(run_dir: str | Path) -> Path:
+    """This notebook's registry file: the one run_report names in the environment, else the default."""
+    return Path(os.environ[REGISTRY_ENV]) if os.environ.get(REGISTRY_ENV) else Path(run_dir) / REGISTRY
+
+
 def _register(entry: dict) -> None:
-    path = _state["run_dir"] / REGISTRY
+    path = registry_path(_state["run_dir"])
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as f:
         f.write(json.dumps(entry, sort_keys=True) + "\n")
@@ -158,18 +167,29 @@ def publish_text(markdown: str) -> None:
     _display("text/markdown", markdown, "text")
 
 
-def read_registry(run_dir: str | Path) -> list[dict]:
-    """Every item published into ``run_dir``, in order (tables as ``PublishedTable``)."""
-    path = Path(run_dir) / REGISTRY
-    if not path.exists():
-        return []
+def read_registry(run_dir: str | Path, files: Sequence[str | Path] | None = None) -> list[dict]:
+    """Every item published into ``run_dir``, in order (tables as ``PublishedTable``): from the
+    registry ``files`` in the order given (one per notebook), or the default registry file."""
     items = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        entry = json.loads(line)
-        if entry["kind"] == "table":
-            entry["table"] = PublishedTable.from_dict(entry["table"])
-        items.append(entry)
+    for path in files if files is not None else [Path(run_dir) / REGISTRY]:
+        path = Path(path)
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            entry = json.loads(line)
+            if entry["kind"] == "table":
+                entry["table"] = PublishedTable.from_dict(entry["table"])
+            items.append(entry)
     return items
 
 
-__all__ = ["start", "check_audience", "is_pupil_level", "PupilLevelError", "publish_table", "publish_figure", "publish_text", "read_registry", "REPORT_KEY"]
+def published_files(registry_file: str | Path) -> list[str]:
+    """The files (relative to the run folder) a notebook's registry says it wrote:
+    tables/<name>.csv and figures/<name>.svg."""
+    path = Path(registry_file)
+    entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+    return [f"tables/{e['table']['name']}.csv" if e["kind"] == "table" else e["file"] for e in entries]
+
+
+__all__ = ["start", "check_audience", "is_pupil_level", "PupilLevelError", "publish_table", "publish_figure", "publish_text", "read_registry", "published_files",
+           "registry_path", "REGISTRY_ENV", "REPORT_KEY"]

@@ -15,13 +15,14 @@ a run killed part-way leaves nothing that claims to be complete. A failed run is
 ``<name>.failed/`` with ``"status": "failed"``, the failing step, notebook and cell in its manifest
 and the partly executed notebook kept, and ``ReportRunError`` is raised (the CLI exits non-zero).
 A lock file ``<name>.lock`` (report/lock.py) stops two runs writing to one folder at once.
-All notebooks run from this one Python process (papermill; DESIGN.md section 3).
+All notebooks are run by this one Python process (papermill; DESIGN.md section 3), at the same
+time where the machine has the cores (report/notebooks.py). What a re-run can reuse (validated
+data, executed notebooks, the PDF of unchanged HTML) is kept in a cache folder (report/cache.py).
 """
 from __future__ import annotations
 
 import datetime as dt
 import gc
-import json
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -31,14 +32,15 @@ from typing import Callable
 import nbformat
 import yaml
 
-from ..contract.dataset import CACHE_ENV, Dataset, load, save_cache
+from ..contract.dataset import Dataset, load, save_cache
 from ..contract.extracts import EXTRACTS
 from ..present.narrative import position_at
 from . import manifest as mf
+from .cache import RunCache, data_key, default_root, file_hashes, notebook_key, pdf_key
 from .excel import WorkbookInfo, write_workbook
 from .html import Cover, build_html, external_links
-from .kernel import kernel_manager
 from .lock import RunLocked, acquire as acquire_lock, release as release_lock
+from .notebooks import NotebookJob, NotebookRunner, restore_from_cache, store_in_cache
 from .pdf import PdfEngineUnavailable, write_pdf
 from .publish import REGISTRY, read_registry
 
@@ -49,7 +51,7 @@ OPTIONAL_NOTEBOOK_PARAMETERS = ("la", "suppress_below", "audience")
 AUDIENCES = ("board", "internal")  # board: aggregates only; internal: pupil-level rows allowed
 DEFAULT_TIMEOUT = 600  # seconds per cell
 DEFAULT_MAX_REJECTED_SHARE = 0.05
-DATASET_CACHE = ".dataset"  # validated extracts (Parquet) shared with the notebooks; removed at the end
+DATASET_CACHE = ".dataset"  # validated extracts shared with the notebooks when the run cache is off
 
 
 class ReportRunError(RuntimeError):
@@ -202,15 +204,16 @@ def notebook_parameters(spec: NotebookSpec, params: ReportParams, data_dir: Path
     return _jsonable(injected)
 
 
-def check_data(ds: Dataset, max_rejected_share: float) -> list[str]:
-    """Stop the run if an extract could not be read or lost too many rows; else list what was lost."""
+def check_data(quality: dict, max_rejected_share: float) -> list[str]:
+    """Stop the run if an extract could not be read or lost too many rows; else list what was lost.
+    ``quality`` is quality.json's content (``quality_report``)."""
     fatal, notes = [], []
-    for name, result in ds.results.items():
-        if result.file_errors:
-            fatal.append(f"{name}: {'; '.join(result.file_errors)}")
-        elif result.rows_rejected:
-            share = result.rows_rejected / result.rows_read
-            line = (f"{name} ({EXTRACTS[name].title}): {result.rows_rejected:,} of {result.rows_read:,} rows "
+    for name, result in quality["extracts"].items():
+        if result["file_errors"]:
+            fatal.append(f"{name}: {'; '.join(result['file_errors'])}")
+        elif result["rows_rejected"]:
+            share = result["rows_rejected"] / result["rows_read"]
+            line = (f"{name} ({EXTRACTS[name].title}): {result['rows_rejected']:,} of {result['rows_read']:,} rows "
                     f"rejected ({share:.1%}) and left out (details in quality.json)")
             (fatal if share > max_rejected_share else notes).append(line)
     if fatal:
@@ -225,40 +228,13 @@ def quality_report(ds: Dataset) -> dict:
     return {**ds.quality(), "issues": _jsonable(issues.to_dict("records"))}
 
 
-def normalise_notebook(nb) -> None:
-    """Remove what changes between identical runs: timings, random cell ids, papermill times."""
-    meta = nb.metadata.get("papermill", {})
-    for key in ("start_time", "end_time", "duration", "exception"):
-        meta.pop(key, None)
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{i:03d}"
-        cell.metadata.pop("execution", None)
-        for key in ("start_time", "end_time", "duration", "exception"):
-            cell.metadata.get("papermill", {}).pop(key, None)
-
-
-def _execute(spec: NotebookSpec, parameters: dict, output: Path, timeout: int, final_run_dir: Path):
-    """Run one notebook with papermill; save it normalised, naming the final run folder, not the
-    temporary one it ran in (so identical runs into one folder give identical notebooks)."""
-    import papermill
-
-    cache = {CACHE_ENV: str(output.parents[1] / DATASET_CACHE)}
-    with kernel_manager(output.with_suffix(".kernel.log"), env=cache) as km:
-        papermill.execute_notebook(str(spec.path), str(output), parameters=parameters, kernel_name="python3",
-                                   progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                                   execution_timeout=timeout, start_timeout=120, cwd=str(spec.path.parent),
-                                   km=km)
-    text = output.read_text(encoding="utf-8")
-    temporary, final = (json.dumps(str(p))[1:-1] for p in (output.parents[1], final_run_dir))
-    nb = nbformat.reads(text.replace(temporary, final), as_version=4)
-    normalise_notebook(nb)
-    nbformat.write(nb, str(output))
-    return nb
-
-
-def write_outputs(work: Path, params: ReportParams, executed: list, produced: dt.date, data_notes: list[str]) -> None:
-    """tables.xlsx from the registered tables, then report.html and report.pdf from the notebooks."""
-    registry = [item for item in read_registry(work) if item["kind"] == "table"]
+def write_outputs(work: Path, params: ReportParams, jobs: list[NotebookJob], produced: dt.date,
+                  data_notes: list[str], cache: RunCache | None = None) -> None:
+    """tables.xlsx from the registered tables, then report.html and report.pdf from the notebooks
+    (the PDF copied from the cache when this very HTML was rendered before)."""
+    cache = cache or RunCache(None)
+    executed = [job.executed for job in jobs]
+    registry = [item for item in read_registry(work, [job.registry for job in jobs]) if item["kind"] == "table"]
     pupil_level = [item["table"].name for item in registry if item.get("pupil_level")]
     if pupil_level and params.audience != "internal":  # a notebook that ignored its audience parameter
         raise ReportRunError(f"pupil-level table(s) {', '.join(pupil_level)} in a {params.audience} report: "
@@ -277,7 +253,14 @@ def write_outputs(work: Path, params: ReportParams, executed: list, produced: dt
     if leaks:
         raise ReportRunError(f"report.html links outside itself (it must work offline): {leaks[:3]}")
     (work / "report.html").write_text(html_text, encoding="utf-8")
-    write_pdf(html_text, work / "report.pdf", stamp=dt.datetime.combine(produced, dt.time()))
+    stamp = dt.datetime.combine(produced, dt.time())
+    key = pdf_key(html_text, stamp)
+    cached = cache.pdf(key)
+    if cached is not None:
+        shutil.copyfile(cached, work / "report.pdf")
+        return
+    write_pdf(html_text, work / "report.pdf", stamp=stamp)
+    cache.store_pdf(key, work / "report.pdf")
 
 
 def _describe(exc: Exception) -> str:
@@ -325,12 +308,16 @@ def _replace(source: Path, destination: Path) -> None:
 
 
 def run_report(params_path: str | Path, data_dir: str | Path | None = None, out_dir: str | Path | None = None,
-               progress: Callable[[str], None] | None = None, *, produced: dt.date | None = None) -> Path:
+               progress: Callable[[str], None] | None = None, *, produced: dt.date | None = None,
+               use_cache: bool = True, cache_dir: str | Path | None = None, workers: int | None = None) -> Path:
     """Run every notebook of the report and write the run folder; returns its path.
 
     ``data_dir`` and ``out_dir`` override the YAML (default out folder: ``outputs/<report>-<period_end>``
     under the current directory). ``produced`` is the date printed on the cover and stamped in
     tables.xlsx (default today; ``verify`` passes the manifest's to reproduce a run exactly).
+    ``use_cache``: reuse validated data, executed notebooks and the PDF from earlier runs with the
+    same inputs (report/cache.py), kept in ``cache_dir`` (default: ``.pmereport-cache`` beside the
+    run folder, or $PMEREPORT_CACHE_DIR). ``workers``: notebooks run at once (default: the cores).
     Raises ``ReportRunError`` with a clear message; the failed run is left in ``<out>.failed``.
     """
     say = progress or (lambda message: None)
@@ -341,9 +328,12 @@ def run_report(params_path: str | Path, data_dir: str | Path | None = None, out_
     if data is None and params.needs_data:
         raise ReportRunError(f"{params.path}: no data folder: set data_dir in the YAML or pass one "
                              "(data_dir: null for a report whose notebooks read no contract extracts)")
+    if data is not None and not data.is_dir():
+        raise ReportRunError(f"data folder not found: {data}")
     out = Path(out_dir) if out_dir else Path("outputs") / f"{params.report}-{params.period_end.isoformat()}"
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    cache = RunCache((Path(cache_dir) if cache_dir else default_root(out)) if use_cache else None)
     try:
         lock_file, stale_owner = acquire_lock(out)
     except RunLocked as exc:
@@ -351,18 +341,60 @@ def run_report(params_path: str | Path, data_dir: str | Path | None = None, out_
     if stale_owner:
         say(f"took over the lock of a run that stopped without finishing (process {stale_owner.get('pid')})")
     try:
-        return _run_locked(params, data, out, produced, say, started)
+        return _run_locked(params, data, out, produced, say, started, cache, workers or os.cpu_count() or 1)
     finally:
         release_lock(lock_file)
 
 
+@dataclass
+class _DataStep:
+    """Where this run's validated data is (or will be) and whether it must be validated first."""
+
+    key: str | None
+    folder: Path | None        # the Parquet cache the notebooks read
+    hashes: dict[str, str]     # sha256 of every input file, by absolute path
+    cached: bool               # already validated by an earlier run
+
+
+def _plan_data(data: Path | None, work: Path, cache: RunCache) -> _DataStep:
+    if data is None:
+        return _DataStep(None, work / DATASET_CACHE, {}, False)
+    hashes = {str(data / name): digest for name, digest in file_hashes(data).items()}
+    key = data_key(data, hashes, dt.date.today())
+    hit = cache.data(key)
+    if hit is not None:
+        return _DataStep(key, hit, hashes, True)
+    return _DataStep(key, cache.root / "data" / key if cache.enabled else work / DATASET_CACHE, hashes, False)
+
+
+def _validate(data: Path, step: _DataStep, work: Path, cache: RunCache, say: Callable[[str], None]) -> tuple[dict, list]:
+    """Validate the data folder into the notebooks' Parquet cache; returns quality.json's content
+    and the manifest's input entries (read back from the cache when validated before)."""
+    if step.cached:
+        say(f"data folder unchanged since an earlier run: reusing its validated extracts ({step.folder})")
+        return mf.read_json(step.folder / "quality.json"), mf.read_json(step.folder / "inputs.json")
+    say(f"validating {data}")
+    ds = load(data)
+    target = cache.staging("data") if cache.enabled else step.folder
+    save_cache(ds, target)  # the notebooks reuse it instead of validating again
+    quality, inputs = quality_report(ds), mf.inputs(ds.results, step.hashes)
+    del ds  # the kernels read the cache; holding the frames here doubled the run's peak memory
+    gc.collect()
+    mf.write_json(target / "quality.json", quality)
+    mf.write_json(target / "inputs.json", inputs)
+    if cache.enabled:
+        cache.commit(target, "data", step.key)
+    return quality, inputs
+
+
 def _run_locked(params: ReportParams, data: Path | None, out: Path, produced: dt.date,
-                say: Callable[[str], None], started: dt.datetime) -> Path:
+                say: Callable[[str], None], started: dt.datetime, cache: RunCache, workers: int) -> Path:
     """The run itself, while this process holds the lock on ``out``."""
     work = out.parent / f".{out.name}.tmp"
     shutil.rmtree(work, ignore_errors=True)
     (work / "notebooks").mkdir(parents=True)
     (work / "tables").mkdir()
+    (work / REGISTRY.parent).mkdir()
     record = {"report": params.report, "parameters": {**params.as_dict(), "data_dir": str(data) if data else None,
                                                       "produced": produced.isoformat()},
               "packages": mf.package_versions(), "python": mf.python_info(),
@@ -370,8 +402,20 @@ def _run_locked(params: ReportParams, data: Path | None, out: Path, produced: dt
               "inputs": [], "status": "running", "pid": os.getpid()}
     write_manifest(work, record)  # an interrupted run's folder says "running", never complete
     step = "checking notebook parameters"
+    runner = None
     try:
-        injected = {spec.name: notebook_parameters(spec, params, data, work) for spec in params.notebooks}
+        jobs = [NotebookJob(spec.path, notebook_parameters(spec, params, data, work), work)
+                for spec in params.notebooks]
+        step = "checking the data folder"
+        plan = _plan_data(data, work, cache)
+        if cache.enabled:
+            for job in jobs:
+                fixed = {k: v for k, v in job.parameters.items() if k != "run_dir"}
+                job.key = notebook_key(job.path, fixed, plan.key, out)
+        hits = {job.name: cache.notebook(job.key) for job in jobs if job.key}
+        to_run = [job for job in jobs if not hits.get(job.name)]
+        runner = NotebookRunner(plan.folder, params.timeout, out, workers, say)
+        runner.start(to_run)  # kernels start and import while the data is validated
         step = "validating the data folder"
         if data is None:
             say(NO_DATA_NOTE)
@@ -379,28 +423,33 @@ def _run_locked(params: ReportParams, data: Path | None, out: Path, produced: dt
             mf.write_json(work / "quality.json", {"data_dir": None, "note": NO_DATA_NOTE})
             record["data_notes"] = []
         else:
-            say(f"validating {data}")
-            ds = load(data)
-            save_cache(ds, work / DATASET_CACHE)  # the notebooks reuse it instead of validating again
-            record["inputs"] = mf.inputs(ds.results)
-            mf.write_json(work / "quality.json", quality_report(ds))
+            quality, record["inputs"] = _validate(data, plan, work, cache, say)
+            mf.write_json(work / "quality.json", quality)
             max_share = float(params.la.get("max_rejected_share", DEFAULT_MAX_REJECTED_SHARE))
-            record["data_notes"] = check_data(ds, max_share)
-            del ds  # the kernels read the cache; holding the frames here doubled the run's peak memory
-            gc.collect()
+            record["data_notes"] = check_data(quality, max_share)
         for note in record["data_notes"]:
             say(f"warning: {note}")
-        executed = []
-        for spec in params.notebooks:
-            step = f"running notebook {spec.path.name}"
-            say(step)
-            record["failed_notebook"] = spec.path.name
-            executed.append(_execute(spec, injected[spec.name], work / "notebooks" / spec.path.name,
-                                     params.timeout, out))
-        record.pop("failed_notebook")
+        runner.data_ready()
+        for job in jobs:
+            if hits.get(job.name):
+                step = f"reusing notebook {job.name}"
+                restore_from_cache(job, hits[job.name])
+                say(f"notebook {job.name}: inputs unchanged since an earlier run, reused")
+        step = "running the notebooks"
+        runner.wait()
+        for job in jobs:
+            if job.error is not None:
+                step, record["failed_notebook"] = f"running notebook {job.name}", job.name
+                raise job.error
+        for job in to_run:
+            if job.key:
+                staged = cache.staging("notebooks")
+                store_in_cache(job, staged)
+                cache.commit(staged, "notebooks", job.key)
+        record["notebooks"] = {job.name: {"reused": job.from_cache, "seconds": round(job.seconds, 1)} for job in jobs}
         step = "writing tables.xlsx, report.html and report.pdf"
         say("writing tables.xlsx, report.html and report.pdf")
-        write_outputs(work, params, executed, produced, record["data_notes"])
+        write_outputs(work, params, jobs, produced, record["data_notes"], cache)
         shutil.rmtree(work / REGISTRY.parent, ignore_errors=True)
         shutil.rmtree(work / DATASET_CACHE, ignore_errors=True)
         _replace(work, out)  # still "running": killed here, the folder claims nothing
@@ -409,7 +458,12 @@ def _run_locked(params: ReportParams, data: Path | None, out: Path, produced: dt
         shutil.rmtree(out.with_name(out.name + ".failed"), ignore_errors=True)  # an earlier failure is stale now
         say(f"report written to {out}")
         return out
-    except Exception as exc:
+    except BaseException as exc:
+        if runner is not None:
+            runner.abort()
+            runner.wait_quietly()
+        if not isinstance(exc, Exception):
+            raise
         message = _describe(exc)
         record.update(status="failed", failed_step=step, error=message,
                       ended=dt.datetime.now(dt.timezone.utc).isoformat())

@@ -91,7 +91,7 @@ def verify_run(run_dir: str | Path, progress: Callable[[str], None] | None = Non
     with tempfile.TemporaryDirectory(prefix="pmereport-verify-") as tmp:
         rerun = Path(tmp) / run_dir.name
         run_report(params["params_file"], data_dir=params.get("data_dir"), out_dir=rerun,
-                   progress=progress, produced=produced)
+                   progress=progress, produced=produced, use_cache=False)  # really recompute
         before, after = output_hashes(run_dir), output_hashes(rerun)
         shutil.rmtree(rerun, ignore_errors=True)
     result.compared = len(before)

@@ -1,0 +1,170 @@
+"""Run a report's notebooks: in parallel, with kernels started early, or from the notebook cache.
+
+Issue 7 (performance): the notebooks of a report are independent (each reads the validated data
+from the run's Parquet cache and publishes its own tables and figures), so they run at the same
+time, up to ``workers`` at once (default: the machine's cores). Each kernel is started and has
+imported what its notebook imports while the parent process is still validating the data; the
+notebook itself starts when ``data_ready`` is called. A notebook whose cache key (report/cache.py)
+is already stored is not run at all: its executed copy, tables and figures are copied in.
+
+Each notebook publishes into its own registry file (``.publish/<notebook>.jsonl``), so the
+report's order of tables does not depend on which notebook finished first.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+
+from ..contract.dataset import CACHE_ENV
+from .kernel import NotebookKernel, warm_up_code
+from .publish import REGISTRY, REGISTRY_ENV, published_files
+
+
+@dataclass
+class NotebookJob:
+    """One notebook of a run: where it goes, what it is given, and how it went."""
+
+    path: Path                 # the notebook file
+    parameters: dict           # injected by papermill
+    work: Path                 # the run's temporary folder
+    key: str | None = None     # its notebook-cache key (None: no cache)
+    executed: object = None    # the executed notebook (nbformat node)
+    error: BaseException | None = None
+    seconds: float = 0.0
+    from_cache: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def output(self) -> Path:
+        return self.work / "notebooks" / self.path.name
+
+    @property
+    def registry(self) -> Path:
+        return self.work / REGISTRY.parent / f"{self.path.stem}.jsonl"
+
+
+def normalise_notebook(nb) -> None:
+    """Remove what changes between identical runs: timings, random cell ids, papermill times."""
+    meta = nb.metadata.get("papermill", {})
+    for key in ("start_time", "end_time", "duration", "exception"):
+        meta.pop(key, None)
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:03d}"
+        cell.metadata.pop("execution", None)
+        for key in ("start_time", "end_time", "duration", "exception"):
+            cell.metadata.get("papermill", {}).pop(key, None)
+
+
+def save_executed(output: Path, temporary_run_dir: Path, final_run_dir: Path):
+    """Rewrite an executed notebook normalised and naming the final run folder, not the temporary
+    one it ran in (so identical runs into one folder give identical notebooks); returns it."""
+    text = output.read_text(encoding="utf-8")
+    temporary, final = (json.dumps(str(p))[1:-1] for p in (temporary_run_dir, final_run_dir))
+    nb = nbformat.reads(text.replace(temporary, final), as_version=4)
+    normalise_notebook(nb)
+    nbformat.write(nb, str(output))
+    return nb
+
+
+class NotebookRunner:
+    """Runs the jobs given to ``start`` on worker threads; call ``data_ready`` (or ``abort``) once
+    the data cache is written, then ``wait``."""
+
+    def __init__(self, data_cache: Path, timeout: int, final_run_dir: Path, workers: int,
+                 say: Callable[[str], None]):
+        self.data_cache, self.timeout, self.final_run_dir = data_cache, timeout, final_run_dir
+        self.workers, self.say = max(1, workers), say
+        self._go = threading.Event()
+        self._aborted = False
+        self._pool: ThreadPoolExecutor | None = None
+        self._futures = []
+
+    def start(self, jobs: list[NotebookJob]) -> None:
+        if not jobs:
+            return
+        self._pool = ThreadPoolExecutor(max_workers=min(self.workers, len(jobs)), thread_name_prefix="notebook")
+        self._futures = [self._pool.submit(self._run, job) for job in jobs]
+
+    def data_ready(self) -> None:
+        self._go.set()
+
+    def abort(self) -> None:
+        self._aborted = True
+        self._go.set()
+
+    def wait(self) -> None:
+        """Until every started job has finished (a job's own error is kept in ``job.error``)."""
+        for future in self._futures:
+            future.result()
+        if self._pool is not None:
+            self._pool.shutdown()
+
+    def wait_quietly(self) -> None:
+        """``wait``, when the run is failing anyway: an error here must not hide the first one."""
+        try:
+            self.wait()
+        except BaseException:  # noqa: BLE001 - the run is already failing with its own error
+            pass
+
+    def _run(self, job: NotebookJob) -> None:
+        import papermill
+
+        env = {CACHE_ENV: str(self.data_cache), REGISTRY_ENV: str(job.registry)}
+        kernel = NotebookKernel(job.output.with_suffix(".kernel.log"), job.path.parent, env)
+        try:
+            kernel.start(warm_up_code(job.path))
+            self._go.wait()
+            if self._aborted:
+                return
+            self.say(f"running notebook {job.name}")
+            started = time.perf_counter()
+            papermill.execute_notebook(str(job.path), str(job.output), parameters=job.parameters,
+                                       kernel_name="python3", progress_bar=False, log_output=False,
+                                       request_save_on_cell_execute=False, execution_timeout=self.timeout,
+                                       start_timeout=120, km=kernel.manager)
+            job.executed = save_executed(job.output, job.work, self.final_run_dir)
+            job.seconds = time.perf_counter() - started
+            self.say(f"notebook {job.name} done in {job.seconds:.1f} s")
+        except Exception as exc:  # reported by run_report, in notebook order
+            job.error = exc
+        finally:
+            kernel.shutdown()
+
+
+def store_in_cache(job: NotebookJob, staging: Path) -> None:
+    """Copy a job's executed notebook, registry and published files into ``staging``."""
+    shutil.copyfile(job.output, staging / "notebook.ipynb")
+    if job.registry.exists():
+        shutil.copyfile(job.registry, staging / "registry.jsonl")
+    for relative in published_files(job.registry):
+        target = staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(job.work / relative, target)
+
+
+def restore_from_cache(job: NotebookJob, entry: Path) -> None:
+    """Copy a cached notebook run into the run folder (its notebook, registry and published files)."""
+    registry = entry / "registry.jsonl"
+    for relative in published_files(registry):
+        target = job.work / relative
+        if target.exists():
+            raise ValueError(f"publish: {target.name} was already published in this run; names must be unique")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(entry / relative, target)
+    if registry.exists():
+        job.registry.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(registry, job.registry)
+    shutil.copyfile(entry / "notebook.ipynb", job.output)
+    job.executed = nbformat.read(str(job.output), as_version=4)
+    job.from_cache = True
