@@ -77,3 +77,13 @@ def test_cached_dataset_reads_only_the_extracts_used(tmp_path):
     assert len(ds.cases) == 14 and "_source_row" not in ds.cases  # C01-C04, P01-P10
     assert [n for n, r in ds.results.items() if r._kept is not None] == ["cases"]
     assert ds.results["schools"].rows_kept == 2 and ds.results["schools"]._data is None
+
+
+def test_the_environment_names_agree_with_the_modules_that_read_them():
+    """report/notebooks.py names two environment variables without importing their (slow) modules."""
+    from pmereport.contract.dataset import CACHE_ENV
+    from pmereport.report import notebooks, publish
+
+    assert notebooks.DATASET_CACHE_ENV == CACHE_ENV
+    assert notebooks.PUBLISH_REGISTRY_ENV == publish.REGISTRY_ENV
+    assert notebooks.PUBLISH_FOLDER == str(publish.REGISTRY.parent)

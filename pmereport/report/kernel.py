@@ -16,12 +16,12 @@ would leave it running: ``NotebookKernel.shutdown`` stops it as soon as the note
 from __future__ import annotations
 
 import ast
+import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
-import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
@@ -57,11 +57,12 @@ def warm_up_code(notebook: Path) -> str:
     """The notebook's top-level ``import`` statements, one per line (cells that are not plain
     Python, e.g. with IPython magics, are skipped)."""
     lines = []
-    for cell in nbformat.read(str(notebook), as_version=4).cells:
-        if cell.cell_type != "code":
+    for cell in json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]:  # nbformat 4 JSON
+        if cell["cell_type"] != "code":
             continue
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
         try:
-            tree = ast.parse(cell.source)
+            tree = ast.parse(source)
         except SyntaxError:
             continue
         lines += [ast.unparse(node) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]

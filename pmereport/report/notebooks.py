@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import nbformat
-
-from ..contract.dataset import CACHE_ENV
 from .kernel import NotebookKernel, warm_up_code
-from .publish import REGISTRY, REGISTRY_ENV, published_files
+
+PUBLISH_FOLDER = ".publish"  # inside the run folder: one registry file per notebook (report/publish.py)
+DATASET_CACHE_ENV = "PMEREPORT_DATASET_CACHE"  # = contract.dataset.CACHE_ENV (not imported: pandas is slow)
+PUBLISH_REGISTRY_ENV = "PMEREPORT_PUBLISH_REGISTRY"  # = publish.REGISTRY_ENV (idem: matplotlib)
 
 
 @dataclass
@@ -51,7 +51,7 @@ class NotebookJob:
 
     @property
     def registry(self) -> Path:
-        return self.work / REGISTRY.parent / f"{self.path.stem}.jsonl"
+        return self.work / PUBLISH_FOLDER / f"{self.path.stem}.jsonl"
 
 
 def normalise_notebook(nb) -> None:
@@ -69,6 +69,8 @@ def normalise_notebook(nb) -> None:
 def save_executed(output: Path, temporary_run_dir: Path, final_run_dir: Path):
     """Rewrite an executed notebook normalised and naming the final run folder, not the temporary
     one it ran in (so identical runs into one folder give identical notebooks); returns it."""
+    import nbformat
+
     text = output.read_text(encoding="utf-8")
     temporary, final = (json.dumps(str(p))[1:-1] for p in (temporary_run_dir, final_run_dir))
     nb = nbformat.reads(text.replace(temporary, final), as_version=4)
@@ -120,7 +122,7 @@ class NotebookRunner:
     def _run(self, job: NotebookJob) -> None:
         import papermill
 
-        env = {CACHE_ENV: str(self.data_cache), REGISTRY_ENV: str(job.registry)}
+        env = {DATASET_CACHE_ENV: str(self.data_cache), PUBLISH_REGISTRY_ENV: str(job.registry)}
         kernel = NotebookKernel(job.output.with_suffix(".kernel.log"), job.path.parent, env)
         try:
             kernel.start(warm_up_code(job.path))
@@ -144,6 +146,8 @@ class NotebookRunner:
 
 def store_in_cache(job: NotebookJob, staging: Path) -> None:
     """Copy a job's executed notebook, registry and published files into ``staging``."""
+    from .publish import published_files
+
     shutil.copyfile(job.output, staging / "notebook.ipynb")
     if job.registry.exists():
         shutil.copyfile(job.registry, staging / "registry.jsonl")
@@ -155,6 +159,10 @@ def store_in_cache(job: NotebookJob, staging: Path) -> None:
 
 def restore_from_cache(job: NotebookJob, entry: Path) -> None:
     """Copy a cached notebook run into the run folder (its notebook, registry and published files)."""
+    import nbformat
+
+    from .publish import published_files
+
     registry = entry / "registry.jsonl"
     for relative in published_files(registry):
         target = job.work / relative

@@ -27,22 +27,22 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-import nbformat
 import yaml
 
-from ..contract.dataset import Dataset, load, save_cache
-from ..contract.extracts import EXTRACTS
-from ..present.narrative import position_at
 from . import manifest as mf
 from .cache import RunCache, data_key, default_root, file_hashes, notebook_key, pdf_key
-from .excel import WorkbookInfo, write_workbook
-from .html import Cover, build_html, external_links
 from .lock import RunLocked, acquire as acquire_lock, release as release_lock
-from .notebooks import NotebookJob, NotebookRunner, restore_from_cache, store_in_cache
+from .notebooks import PUBLISH_FOLDER, NotebookJob, NotebookRunner, restore_from_cache, store_in_cache
 from .pdf import PdfEngineUnavailable, write_pdf
-from .publish import REGISTRY, read_registry
+
+if TYPE_CHECKING:
+    from ..contract.dataset import Dataset
+
+# The heavy modules (pandas, pandera, nbconvert, openpyxl, papermill: seconds of imports) are
+# imported where they are used, so that the notebook kernels are started first and the parent's
+# imports overlap the kernels' own (issue 7).
 
 REQUIRED_NOTEBOOK_PARAMETERS = ("data_dir", "period_end", "run_dir")
 NO_DATA_NOTE = ("no data folder: the parameters file sets data_dir: null (its notebooks read no contract "
@@ -87,6 +87,8 @@ class ReportParams:
 
     @property
     def period(self) -> str:
+        from ..present.narrative import position_at
+
         return self.period_label or position_at(self.period_end)
 
     def as_dict(self) -> dict:
@@ -177,6 +179,20 @@ def _jsonable(value):
     return value
 
 
+def standard_parameters(params: ReportParams, data_dir: Path | None, run_dir: Path) -> dict:
+    """What run_report offers every notebook (each gets those its ``parameters`` cell declares)."""
+    return {"data_dir": str(data_dir) if data_dir is not None else None, "period_end": params.period_end.isoformat(),
+            "run_dir": str(run_dir), "la": params.la, "suppress_below": params.la.get("suppress_below"),
+            "audience": params.audience}
+
+
+def offered_parameters(spec: NotebookSpec, params: ReportParams, data_dir: Path | None) -> dict:
+    """Everything that may be injected into ``spec`` but the run folder: a superset of what is,
+    known without reading the notebook's parameters cell (the notebook cache key is made of it)."""
+    offered = {k: v for k, v in standard_parameters(params, data_dir, Path()).items() if k != "run_dir"}
+    return _jsonable({**offered, **spec.parameters})
+
+
 def notebook_parameters(spec: NotebookSpec, params: ReportParams, data_dir: Path | None, run_dir: Path) -> dict:
     """The parameters injected into one notebook, checked against its ``parameters`` cell.
 
@@ -197,8 +213,7 @@ def notebook_parameters(spec: NotebookSpec, params: ReportParams, data_dir: Path
             problems.append(f"its parameters cell lacks {', '.join(absent)}")
         names = ", ".join(declared) or "nothing (is a cell tagged 'parameters'?)"
         raise ReportRunError(f"notebook {spec.path.name}: {'; '.join(problems)}. The notebook declares: {names}")
-    standard = {"data_dir": str(data_dir) if data_dir is not None else None, "period_end": params.period_end.isoformat(), "run_dir": str(run_dir),
-                "la": params.la, "suppress_below": params.la.get("suppress_below"), "audience": params.audience}
+    standard = standard_parameters(params, data_dir, run_dir)
     injected = {k: v for k, v in standard.items() if k in declared and v is not None}
     injected.update(spec.parameters)
     return _jsonable(injected)
@@ -207,6 +222,8 @@ def notebook_parameters(spec: NotebookSpec, params: ReportParams, data_dir: Path
 def check_data(quality: dict, max_rejected_share: float) -> list[str]:
     """Stop the run if an extract could not be read or lost too many rows; else list what was lost.
     ``quality`` is quality.json's content (``quality_report``)."""
+    from ..contract.extracts import EXTRACTS
+
     fatal, notes = [], []
     for name, result in quality["extracts"].items():
         if result["file_errors"]:
@@ -232,6 +249,10 @@ def write_outputs(work: Path, params: ReportParams, jobs: list[NotebookJob], pro
                   data_notes: list[str], cache: RunCache | None = None) -> None:
     """tables.xlsx from the registered tables, then report.html and report.pdf from the notebooks
     (the PDF copied from the cache when this very HTML was rendered before)."""
+    from .excel import WorkbookInfo, write_workbook
+    from .html import Cover, build_html, external_links
+    from .publish import read_registry
+
     cache = cache or RunCache(None)
     executed = [job.executed for job in jobs]
     registry = [item for item in read_registry(work, [job.registry for job in jobs]) if item["kind"] == "table"]
@@ -278,6 +299,8 @@ def failed_cell(exc: Exception, notebook: Path | None = None) -> dict | None:
     count and the first line of its source. None when ``exc`` is not a notebook cell's error."""
     if type(exc).__name__ != "PapermillExecutionError":
         return None
+    import nbformat
+
     source = getattr(exc, "source", "") or ""
     index = getattr(exc, "cell_index", None)
     if notebook is not None and notebook.is_file():
@@ -373,6 +396,8 @@ def _validate(data: Path, step: _DataStep, work: Path, cache: RunCache, say: Cal
     if step.cached:
         say(f"data folder unchanged since an earlier run: reusing its validated extracts ({step.folder})")
         return mf.read_json(step.folder / "quality.json"), mf.read_json(step.folder / "inputs.json")
+    from ..contract.dataset import load, save_cache
+
     say(f"validating {data}")
     ds = load(data)
     target = cache.staging("data") if cache.enabled else step.folder
@@ -394,7 +419,7 @@ def _run_locked(params: ReportParams, data: Path | None, out: Path, produced: dt
     shutil.rmtree(work, ignore_errors=True)
     (work / "notebooks").mkdir(parents=True)
     (work / "tables").mkdir()
-    (work / REGISTRY.parent).mkdir()
+    (work / PUBLISH_FOLDER).mkdir()
     record = {"report": params.report, "parameters": {**params.as_dict(), "data_dir": str(data) if data else None,
                                                       "produced": produced.isoformat()},
               "packages": mf.package_versions(), "python": mf.python_info(),
@@ -404,18 +429,18 @@ def _run_locked(params: ReportParams, data: Path | None, out: Path, produced: dt
     step = "checking notebook parameters"
     runner = None
     try:
-        jobs = [NotebookJob(spec.path, notebook_parameters(spec, params, data, work), work)
-                for spec in params.notebooks]
         step = "checking the data folder"
         plan = _plan_data(data, work, cache)
-        if cache.enabled:
-            for job in jobs:
-                fixed = {k: v for k, v in job.parameters.items() if k != "run_dir"}
-                job.key = notebook_key(job.path, fixed, plan.key, out)
+        jobs = [NotebookJob(spec.path, {}, work, notebook_key(spec.path, offered_parameters(spec, params, data),
+                                                               plan.key, out) if cache.enabled else None)
+                for spec in params.notebooks]
         hits = {job.name: cache.notebook(job.key) for job in jobs if job.key}
         to_run = [job for job in jobs if not hits.get(job.name)]
         runner = NotebookRunner(plan.folder, params.timeout, out, workers, say)
-        runner.start(to_run)  # kernels start and import while the data is validated
+        runner.start(to_run)  # kernels start and import while the parameters are checked and the data validated
+        step = "checking notebook parameters"
+        for job, spec in zip(jobs, params.notebooks):
+            job.parameters.update(notebook_parameters(spec, params, data, work))
         step = "validating the data folder"
         if data is None:
             say(NO_DATA_NOTE)
@@ -450,7 +475,7 @@ def _run_locked(params: ReportParams, data: Path | None, out: Path, produced: dt
         step = "writing tables.xlsx, report.html and report.pdf"
         say("writing tables.xlsx, report.html and report.pdf")
         write_outputs(work, params, jobs, produced, record["data_notes"], cache)
-        shutil.rmtree(work / REGISTRY.parent, ignore_errors=True)
+        shutil.rmtree(work / PUBLISH_FOLDER, ignore_errors=True)
         shutil.rmtree(work / DATASET_CACHE, ignore_errors=True)
         _replace(work, out)  # still "running": killed here, the folder claims nothing
         record.update(status="complete", ended=dt.datetime.now(dt.timezone.utc).isoformat())
