@@ -87,3 +87,19 @@ def test_the_environment_names_agree_with_the_modules_that_read_them():
     assert notebooks.DATASET_CACHE_ENV == CACHE_ENV
     assert notebooks.PUBLISH_REGISTRY_ENV == publish.REGISTRY_ENV
     assert notebooks.PUBLISH_FOLDER == str(publish.REGISTRY.parent)
+
+
+def test_validating_into_the_cache_keeps_every_row_and_issue_that_load_does(tmp_path):
+    from pandas.testing import assert_frame_equal
+
+    from pmereport.contract.dataset import validate_to_cache
+
+    data = write_tiny_data(tmp_path / "data", bad_case_rows=2)
+    direct = load(data)
+    streamed = validate_to_cache(data, tmp_path / "cache")
+    assert streamed.quality() == direct.quality()
+    assert streamed.quality()["extracts"]["cases"]["rows_rejected"] == 2  # the two bad rows
+    for name in direct.results:
+        assert_frame_equal(getattr(streamed, name), getattr(direct, name), check_dtype=True)
+    assert_frame_equal(streamed.issues(), direct.issues(), check_dtype=False)  # row: object once cached
+    assert load(data, cache_dir=tmp_path / "cache").quality() == direct.quality()  # a usable cache

@@ -11,7 +11,7 @@ import pandas as pd
 from ..io.readers import SOURCE_COLUMNS
 from .codes import PME_GROUP_TO_REASON
 from .extracts import EXTRACTS
-from .validate import ExtractResult, validate_folder
+from .validate import ExtractResult, load_extract, validate_folder
 
 
 @dataclass
@@ -63,17 +63,41 @@ def fingerprint(data_dir: Path) -> list:
                   for p in data_dir.rglob("*") if p.is_file())
 
 
+def _save_result(r: ExtractResult, folder: Path) -> dict:
+    """Write one validated extract (kept rows and issues) to ``folder``; returns its meta entry."""
+    r.data.to_parquet(folder / f"{r.extract}.parquet", index=False)
+    r.issues.astype({"row": "Int64", "value": "string"}).to_parquet(folder / f"{r.extract}.issues.parquet",
+                                                                   index=False)
+    return {"files": r.files, "rows_read": r.rows_read, "rows_kept": r.rows_kept,
+            "file_errors": r.file_errors, "notes": r.notes}
+
+
+def _write_meta(data_dir: Path, folder: Path, extracts: dict) -> None:
+    meta = {"data_dir": str(data_dir.resolve()), "fingerprint": fingerprint(data_dir), "extracts": extracts}
+    (folder / "meta.json").write_text(json.dumps(meta))  # last: a folder without it is not a cache
+
+
 def save_cache(ds: Dataset, folder: Path) -> None:
     """Write a validated dataset to ``folder`` so that ``load`` can reuse it without re-validating."""
     folder.mkdir(parents=True, exist_ok=True)
-    meta = {"data_dir": str(ds.data_dir.resolve()), "fingerprint": fingerprint(ds.data_dir), "extracts": {}}
-    for name, r in ds.results.items():
-        r.data.to_parquet(folder / f"{name}.parquet", index=False)
-        r.issues.astype({"row": "Int64", "value": "string"}).to_parquet(folder / f"{name}.issues.parquet",
-                                                                       index=False)
-        meta["extracts"][name] = {"files": r.files, "rows_read": r.rows_read, "rows_kept": r.rows_kept,
-                                   "file_errors": r.file_errors, "notes": r.notes}
-    (folder / "meta.json").write_text(json.dumps(meta))
+    _write_meta(ds.data_dir, folder, {name: _save_result(r, folder) for name, r in ds.results.items()})
+
+
+def validate_to_cache(data_dir: str | Path, folder: Path, *, today=None) -> Dataset:
+    """Validate ``data_dir`` extract by extract straight into the cache ``folder``; each extract's
+    rows are written and let go before the next is read, so the memory held at once is one
+    extract's, not the folder's (issue 7: the largest extract, attendance, is 85% of a county's
+    bytes). Returns the dataset as read back lazily from the cache (``CachedExtractResult``)."""
+    data_dir = Path(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    extracts = {}
+    for name in EXTRACTS:
+        result = load_extract(data_dir, name, today=today)
+        if result is not None:
+            extracts[name] = _save_result(result, folder)
+            del result
+    _write_meta(data_dir, folder, extracts)
+    return Dataset(data_dir, {name: CachedExtractResult(name, m, folder) for name, m in extracts.items()})
 
 
 class CachedExtractResult(ExtractResult):

@@ -22,7 +22,6 @@ data, executed notebooks, the PDF of unchanged HTML) is kept in a cache folder (
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -396,15 +395,12 @@ def _validate(data: Path, step: _DataStep, work: Path, cache: RunCache, say: Cal
     if step.cached:
         say(f"data folder unchanged since an earlier run: reusing its validated extracts ({step.folder})")
         return mf.read_json(step.folder / "quality.json"), mf.read_json(step.folder / "inputs.json")
-    from ..contract.dataset import load, save_cache
+    from ..contract.dataset import validate_to_cache
 
     say(f"validating {data}")
-    ds = load(data)
     target = cache.staging("data") if cache.enabled else step.folder
-    save_cache(ds, target)  # the notebooks reuse it instead of validating again
+    ds = validate_to_cache(data, target)  # the notebooks reuse it instead of validating again
     quality, inputs = quality_report(ds), mf.inputs(ds.results, step.hashes)
-    del ds  # the kernels read the cache; holding the frames here doubled the run's peak memory
-    gc.collect()
     mf.write_json(target / "quality.json", quality)
     mf.write_json(target / "inputs.json", inputs)
     if cache.enabled:
