@@ -491,6 +491,7 @@ def write_results(raw: dict) -> None:
             verdict = "no faster than" if ratio_wall <= ratio_in * 1.05 else "**faster than**"
             lines.append(f"- county -> large: the pack's wall time grows {verdict} the input "
                          f"(x{ratio_wall:.1f} for x{ratio_in:.1f} the data).")
+    lines += targets_table(raw)
     notes = REPO / "bench" / "RESULTS-pack-notes.md"
     if notes.is_file():
         lines += ["", notes.read_text(encoding="utf-8").rstrip()]
@@ -498,6 +499,39 @@ def write_results(raw: dict) -> None:
               "--repeats 3` (data generated into `--work`, default /tmp/pmereport-bench-pack); profiles: "
               "`... bench/bench_pack.py --profile county` (needs `pip install pyinstrument`, a bench-only tool)."]
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def targets_table(raw: dict) -> list[str]:
+    """Issue 7's targets against the medians above (met or not, worked out here, not by hand)."""
+    rows = []
+
+    def add(target: str, value: float | None, limit: float, unit: str, where: str) -> None:
+        if value is not None:
+            met = "yes" if value < limit else "**no**"
+            rows.append(f"| {target} | {value:,.{2 if unit == '' else 1}f}{unit} ({where}) | {met} |")
+
+    for size, limit in TARGETS.items():
+        if raw.get(size, {}).get("pack"):
+            add(f"{size} monthly pack under {limit:.0f} s end to end (first run, empty cache)",
+                _median(raw[size]["pack"], "wall_s"), limit, " s", "median")
+    for size in SIZES:
+        memory = raw.get(size, {}).get("pack_memory")
+        if memory:
+            add(f"{size}: peak memory under 2 GB (PSS summed over the process tree)",
+                _median(memory, "peak_tree_pss_mb") / 1024, 2.0, " GB", f"median of {len(memory)}")
+    for size in ("county", "large"):
+        if raw.get(size, {}).get("rerun"):
+            add(f"{size}: re-run, one parameter changed, under 10 s", _median(raw[size]["rerun"], "wall_s"),
+                10.0, " s", "median")
+    for size in ("county", "large"):
+        r = raw.get(size, {})
+        if r.get("pack") and r.get("baseline"):
+            add(f"{size}: pack / compute-only baseline under 1.5",
+                _median(r["pack"], "wall_s") / _median(r["baseline"], "wall_s"), 1.5, "", "ratio of medians")
+    if not rows:
+        return []
+    return ["", "## Against the targets (issue 7), from the figures above", "",
+            "| target | measured | met? |", "|---|---|---|", *rows]
 
 
 def main() -> None:
