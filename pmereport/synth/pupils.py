@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from ..calendar import academic_year_label
 from . import params as P
 from .sampling import choose
-from .schooldays import academic_year_label
 
 
 @dataclass
