@@ -126,8 +126,5 @@ def exclusions_extract(ex: pd.DataFrame, pupils: Pupils) -> pd.DataFrame:
         "sessions": ex["sessions"].astype("Int64").where(ex["sessions"] > 0),
         "reason_code": ex["reason_code"],
         "ncy": ex["ncy"],
-        "sex": f["sex"].to_numpy()[p],
-        "ethnicity": f["ethnicity"].to_numpy()[p],
-        "sen_status": f["sen_status"].to_numpy()[p],
-        "fsm": f["fsm"].to_numpy()[p],
+        **pupils.extract_characteristics(p),
     })

@@ -43,6 +43,11 @@ class Pupils:
         """Indices of the pupils on a school roll in academic year ``year``."""
         return np.flatnonzero(self.school_in_year(year) >= 0)
 
+    def extract_characteristics(self, pupil: np.ndarray) -> dict[str, np.ndarray]:
+        """The characteristics the pupil-level extracts carry (ATTENDANCE, EXCLUSIONS: sex, ethnicity,
+        SEN status, FSM), in contract column order, for the pupils at row indices ``pupil``."""
+        return {c: self.frame[c].to_numpy()[pupil] for c in ("sex", "ethnicity", "sen_status", "fsm")}
+
 
 def _thresholded(score: np.ndarray, share: float) -> np.ndarray:
     """True for the top ``share`` of a standard-normal score (so the share is right in expectation)."""
