@@ -42,10 +42,11 @@ def require_years(calendar: SchoolCalendar, first: dt.date, last: dt.date) -> No
     needed = [academic_year_label(y) for y in range(academic_year_start(first), academic_year_start(last) + 1)]
     missing = [y for y in needed if y not in calendar.term_dates.academic_years]
     if missing:
+        later = missing[-1] == needed[-1]
         raise OutsideTermsError(
             f"synthetic data from {first} to {last} needs the term dates of academic years {needed[0]} to "
             f"{needed[-1]}, but {calendar.term_dates.source} has none for {', '.join(missing)}: add those "
-            f"years' terms, or choose an earlier end date")
+            f"years' terms" + (", or choose an earlier end date" if later else ""))
 
 
 def year_terms(calendar: SchoolCalendar, year: int) -> tuple[Term, ...]:
