@@ -264,7 +264,7 @@ def test_attendance_shape(small):
     assert set(att["academic_year"]) == {"2024/25", "2025/26", "2026/27"}
     assert set(att.loc[att["academic_year"] == "2026/27", "term"]) == {"AUT"}  # only terms started
     possible = att.groupby(["academic_year", "term"])["sessions_possible"].agg(["min", "max"])
-    assert (possible["min"] == possible["max"]).all()  # every pupil on roll has the same term
+    assert (possible["min"] == possible["max"]).all()  # the same sessions possible for every pupil in a term
     # two sessions per school day of Shire County's configured term dates (parameters/terms), by hand:
     # AUT 2024/25: 2 Sep - 20 Dec is 16 weeks = 80 weekdays, less half-term (28 Oct - 1 Nov) 5 and
     #   INSET 2, 3 Sep = 73 days, 146 sessions.
