@@ -1,7 +1,7 @@
 """The `pmereport` command: a thin layer over the library (DESIGN.md section 2).
 
     pmereport demo [--out DIR]                       synthetic county data + the full board pack
-    pmereport synth --out DIR [--seed N] [--size small|county|large] [--marks [--marks-format csv|parquet]]
+    pmereport synth --out DIR [--seed N] [--size small|county|large] [--terms FILE] [--marks [--marks-format csv|parquet]]
     pmereport validate DATA_DIR [--issues FILE.csv] [--drop-identifiers]   exit 1 if any extract fails its contract
     pmereport pseudonymise RAW_DIR --out DIR --key-file KEYFILE   UPNs hashed, births to month, postcodes to district
     pmereport return-template --out FILE.xlsx [--month YYYY-MM] [--school URN]   the monthly PME return workbook
@@ -37,7 +37,7 @@ def cmd_synth(args) -> int:
     from .synth import generate
 
     start = time.perf_counter()
-    summary = generate(args.out, seed=args.seed, size=args.size, progress=_say)
+    summary = generate(args.out, seed=args.seed, size=args.size, progress=_say, terms=args.terms)
     rows = ", ".join(f"{k} {v:,}" for k, v in summary.get("rows", {}).items())
     _say(f"synthetic {args.size} data (seed {args.seed}) written to {args.out} in "
          f"{time.perf_counter() - start:.1f} s: {rows}")
@@ -47,7 +47,8 @@ def cmd_synth(args) -> int:
         year = latest_complete_year(summary["end"])
         start = time.perf_counter()
         marks = write_marks(args.out, seed=args.seed, size=args.size, academic_year=year, fmt=args.marks_format,
-                            roll=roll_from_attendance(summary["paths"]["attendance"], year))
+                            roll=roll_from_attendance(summary["paths"]["attendance"], year),
+                            calendar=summary["terms"])
         _say(f"session marks for {year}: {marks.rows:,} marks of {marks.pupils:,} pupils written to "
              f"{marks.marks_dir} (roll: {marks.roll_path}) in {time.perf_counter() - start:.1f} s")
     return 0
@@ -175,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--size", default="county", choices=["small", "county", "large"])
+    p.add_argument("--terms", default=None, metavar="FILE",
+                   help="term-dates file the school days come from (default: the one parameters/la.yaml names)")
     p.add_argument("--marks", action="store_true",
                    help="also write a year of session-level attendance marks (the latest complete academic year)")
     p.add_argument("--marks-format", default="parquet", choices=["parquet", "csv"])

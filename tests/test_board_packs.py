@@ -131,12 +131,10 @@ def test_an_undeclared_parameter_is_an_error(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("report", ["dmt", "safeguarding"])  # cme-board: tests/test_disclosure.py runs it
-def test_board_report_renders_on_small_data(report, tmp_path):
+def test_board_report_renders_on_small_data(report, small_data, tmp_path):
     from pmereport.report.run import run_report
-    from pmereport.synth import generate
 
-    generate(tmp_path / "data", seed=1, size="small")
-    out = run_report(ROOT / "parameters" / f"{report}.yaml", data_dir=tmp_path / "data", out_dir=tmp_path / "run",
+    out = run_report(ROOT / "parameters" / f"{report}.yaml", data_dir=small_data, out_dir=tmp_path / "run",
                      produced=dt.date(2026, 11, 20))
     text = subprocess.run(["pdftotext", "-layout", str(out / "report.pdf"), "-"], check=True,
                           capture_output=True, text=True).stdout

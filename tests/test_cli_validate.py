@@ -16,8 +16,8 @@ def test_validate_passes_on_good_data(tmp_path, capsys):
 
 def test_validate_fails_naming_file_row_column_and_rule(tmp_path, capsys):
     data = write_tiny_data(tmp_path / "data")
-    text = (data / "exclusions.csv").read_text().replace("E0002,P0000003,120002,2024-11-01",
-                                                         "E0002,P0000003,120002,2024-11-31")
+    text = (data / "exclusions.csv").read_text().replace("E02,PUPP12,110001,2024-11-01",
+                                                         "E02,PUPP12,110001,2024-11-31")
     (data / "exclusions.csv").write_text(text)
     issues_csv = tmp_path / "issues.csv"
     assert main(["validate", str(data), "--issues", str(issues_csv)]) == 1

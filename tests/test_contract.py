@@ -30,7 +30,7 @@ def test_tiny_folder_passes_with_every_row_kept(tiny):
     ds = load(tiny)
     assert ds.ok, ds.issues()
     # rows counted by hand from tests/tiny_data.py
-    expected = {"schools": 3, "census": 3, "cases": 3, "pme_returns": 2, "return_log": 3, "exclusions": 2,
+    expected = {"schools": 3, "census": 5, "cases": 17, "pme_returns": 4, "return_log": 5, "exclusions": 3,
                 "attendance": 2}
     assert {n: r.rows_read for n, r in ds.results.items()} == expected
     assert {n: r.rows_kept for n, r in ds.results.items()} == expected
@@ -40,11 +40,18 @@ def test_typed_columns_and_derived_reason(tiny):
     ds = load(tiny)
     cases = ds.cases
     assert cases["referral_date"].dtype == "datetime64[ns]"
-    assert cases.loc[cases.case_id == "C0002", "closure_date"].iloc[0] == pd.Timestamp("2025-02-28")
-    assert pd.isna(cases.loc[cases.case_id == "C0001", "school_urn"].iloc[0])
-    # MHN (mental health) -> MEDICAL; PEX -> BEHAVIOURAL; CME -> OTHER (codes.PME_GROUP_TO_REASON)
-    assert dict(zip(cases.case_id, cases.reason)) == {"C0001": "OTHER", "C0002": "MEDICAL", "C0003": "BEHAVIOURAL"}
-    assert ds.pme_returns["return_month"].tolist() == [pd.Timestamp("2024-10-01"), pd.Timestamp("2024-11-01")]
+    assert cases.loc[cases.case_id == "P11", "closure_date"].iloc[0] == pd.Timestamp("2025-02-28")
+    assert pd.isna(cases.loc[cases.case_id == "C05", "school_urn"].iloc[0])
+    assert pd.isna(cases.loc[cases.case_id == "P01", "closure_date"].iloc[0])
+    # MED and MHN (mental health) -> MEDICAL; SBD and PEX -> BEHAVIOURAL; GRT -> GRT; CME -> OTHER
+    # (codes.PME_GROUP_TO_REASON), case by case from the groups in tests/tiny_data.py
+    assert dict(zip(cases.case_id, cases.reason)) == {
+        "C01": "OTHER", "C02": "OTHER", "C03": "OTHER", "C04": "OTHER", "C05": "OTHER",
+        "P01": "MEDICAL", "P02": "MEDICAL", "P03": "MEDICAL", "P04": "MEDICAL", "P05": "MEDICAL", "P09": "MEDICAL",
+        "P11": "MEDICAL", "P06": "BEHAVIOURAL", "P07": "BEHAVIOURAL", "P10": "BEHAVIOURAL", "P12": "BEHAVIOURAL",
+        "P08": "GRT"}
+    assert ds.pme_returns["return_month"].tolist() == [pd.Timestamp("2024-10-01"), pd.Timestamp("2024-11-01"),
+                                                      pd.Timestamp("2026-10-01"), pd.Timestamp("2026-10-01")]
 
 
 def test_return_log_bad_rows_are_rejected_with_reasons():
@@ -69,16 +76,16 @@ def test_return_log_bad_rows_are_rejected_with_reasons():
 
 
 def test_cases_cross_field_rules(tiny):
-    from tiny_data import FILES
-    base = pd.read_csv(pd.io.common.StringIO(FILES["cases.csv"]), dtype=str, keep_default_na=False)
-    rows = base.to_dict("records")
-    bad_order = dict(rows[1], case_id="X1", assessment_date="2024-09-01")        # assessment before referral
-    no_reason = dict(rows[1], case_id="X2", closure_reason="")                    # closed without a reason
-    cme_with_school = dict(rows[0], case_id="X3", school_urn="120001")            # CME on a roll
-    cme_no_whereabouts = dict(rows[0], case_id="X4", whereabouts_known="")        # CME without whereabouts
-    pme_group_cme = dict(rows[1], case_id="X5", pme_group="CME")                  # PME case, CME group
-    dup = dict(rows[0])                                                           # duplicate case_id C0001
-    raw = _raw([rows[0], bad_order, no_reason, cme_with_school, cme_no_whereabouts, pme_group_cme, dup])
+    base = pd.read_csv(tiny / "cases.csv", dtype=str, keep_default_na=False)
+    by_id = {row["case_id"]: row for row in base.to_dict("records")}
+    cme, pme = by_id["C05"], by_id["P11"]  # C05: CME, closed; P11: PME referred 2024-10-01, closed, all stages
+    bad_order = dict(pme, case_id="X1", assessment_date="2024-09-01")             # assessment before referral
+    no_reason = dict(pme, case_id="X2", closure_reason="")                        # closed without a reason
+    cme_with_school = dict(cme, case_id="X3", school_urn="110002")                # CME on a roll
+    cme_no_whereabouts = dict(cme, case_id="X4", whereabouts_known="")            # CME without whereabouts
+    pme_group_cme = dict(pme, case_id="X5", pme_group="CME")                      # PME case, CME group
+    dup = dict(cme)                                                               # duplicate case_id C05
+    raw = _raw([cme, bad_order, no_reason, cme_with_school, cme_no_whereabouts, pme_group_cme, dup])
     raw = raw.replace({"": None})
     result = validate_frame(raw, EXTRACTS["cases"], ["cases.csv"])
     rules_by_row = {}
@@ -114,7 +121,7 @@ def test_missing_column_is_a_file_error_and_rejects_every_row(tiny):
     r = ds.results["exclusions"]
     assert not ds.ok and r.file_errors
     assert "reason_code" in r.file_errors[0] and "exclusions.csv" in r.file_errors[0]
-    assert (r.rows_read, r.rows_kept, r.rows_rejected) == (2, 0, 2)
+    assert (r.rows_read, r.rows_kept, r.rows_rejected) == (3, 0, 3)
 
 
 def test_required_extract_missing_is_reported(tiny):

@@ -87,18 +87,16 @@ def _small(cell, threshold: int) -> bool:
 
 
 @pytest.fixture(scope="module")
-def board_run(tmp_path_factory):
+def board_run(small_data, tmp_path_factory):
     from pmereport.report.run import run_report
-    from pmereport.synth import generate
 
     base = tmp_path_factory.mktemp("disclosure")
-    generate(base / "data", seed=1, size="small")
-    out = run_report(ROOT / "parameters" / "cme-board.yaml", data_dir=base / "data", out_dir=base / "run",
+    out = run_report(ROOT / "parameters" / "cme-board.yaml", data_dir=small_data, out_dir=base / "run",
                      produced=dt.date(2026, 11, 20))
     la = yaml.safe_load((ROOT / "parameters" / "la.yaml").read_text(encoding="utf-8"))
     pdf_text = subprocess.run(["pdftotext", "-layout", str(out / "report.pdf"), "-"], check=True,
                               capture_output=True, text=True).stdout
-    return {"out": out, "data": base / "data", "threshold": int(la["suppress_below"]), "pdf_text": pdf_text,
+    return {"out": out, "data": small_data, "threshold": int(la["suppress_below"]), "pdf_text": pdf_text,
             "html": (out / "report.html").read_text(encoding="utf-8")}
 
 

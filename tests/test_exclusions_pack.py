@@ -9,7 +9,6 @@ import pytest
 import yaml
 
 from pmereport.report.run import run_report
-from pmereport.synth import generate
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
@@ -48,10 +47,9 @@ def _no_pupil_ids(run: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def exclusions_run(tmp_path_factory):
+def exclusions_run(small_data, tmp_path_factory):
     base = tmp_path_factory.mktemp("exclusions")
-    data = base / "data"
-    generate(data, seed=1, size="small")
+    data = small_data  # seed 1, small (conftest.py)
     params = yaml.safe_load((REPO / "parameters" / "exclusions.yaml").read_text())
     params["notebooks"][0]["path"] = str(REPO / "notebooks" / "exclusions.ipynb")
     params["notebooks"][0]["parameters"]["comparator_file"] = str(CLEAN_LA) if CLEAN_LA.is_file() else None

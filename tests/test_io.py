@@ -40,20 +40,22 @@ def test_excel_returns_folder_with_an_empty_month(tmp_path):
     (data / "pme_returns.csv").unlink()
     folder = data / "pme_returns"
     folder.mkdir()
-    # October as Excel with real date cells, November as CSV, December has nobody to report
-    october = returns.iloc[[0]].copy()
+    # October 2024 as Excel with real date cells, November 2024 and October 2026 as CSV, December
+    # 2024 has nobody to report (tests/tiny_data.py: one row in each 2024 month, two in October 2026)
+    october = returns[returns["return_month"] == "2024-10"].copy()
     for c in ["rtt_start_date", "rtt_end_date", "rtt_review_date"]:
         october[c] = pd.to_datetime(october[c])
     october["hours_offered"] = 12.5
     october.to_excel(folder / "pme_return_2024-10.xlsx", index=False)
-    returns.iloc[[1]].to_csv(folder / "pme_return_2024-11.csv", index=False)
+    returns[returns["return_month"] == "2024-11"].to_csv(folder / "pme_return_2024-11.csv", index=False)
     returns.iloc[0:0].to_csv(folder / "pme_return_2024-12.csv", index=False)
+    returns[returns["return_month"] == "2026-10"].to_csv(folder / "pme_return_2026-10.csv", index=False)
     assert [p.name for p in find_extract_files(data, "pme_returns", folder_allowed=True)] == [
-        "pme_return_2024-10.xlsx", "pme_return_2024-11.csv", "pme_return_2024-12.csv"]
+        "pme_return_2024-10.xlsx", "pme_return_2024-11.csv", "pme_return_2024-12.csv", "pme_return_2026-10.csv"]
     ds = load(data)
     assert ds.ok, ds.issues()
     r = ds.results["pme_returns"]
-    assert (r.rows_read, r.rows_kept) == (2, 2)
+    assert (r.rows_read, r.rows_kept) == (4, 4)
     assert ds.pme_returns["rtt_end_date"].iloc[0] == pd.Timestamp("2024-12-20")
 
 

@@ -9,22 +9,16 @@ return log was extracted (its latest submission date).
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from pmereport.synth import generate
+from pack_support import SUPPRESS_BELOW, published, table
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
 PERIOD_END = pd.Timestamp("2026-10-31")
-SUPPRESS_BELOW = 5  # parameters/la.yaml
 
 EXPECTED_TABLES = {
     "headline_caseload": ["measure", "previous", "current", "change"],
@@ -66,25 +60,9 @@ EXPECTED_TABLES = {
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    data = tmp_path_factory.mktemp("data")
-    generate(data, seed=1, size="small", end="2026-10-31")
-    out = tmp_path_factory.mktemp("runs") / "monthly"
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-m", "pmereport", "run", str(REPO / "parameters" / "monthly.yaml"),
-                           "--data", str(data), "--out", str(out)], capture_output=True, text=True, env=env,
-                          timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return data, out
-
-
-def table(out: Path, name: str) -> pd.DataFrame:
-    return pd.read_csv(out / "tables" / f"{name}.csv", dtype=str, keep_default_na=False)
-
-
-def published(value: int) -> str:
-    """How a count appears in a table: itself, or c when it is small (1 to 4)."""
-    return "c" if 0 < value < SUPPRESS_BELOW else str(value)
+def run(small_data, monthly_pack):
+    """The small data (seed 1) and the monthly pack run on it (conftest.py: shared with test_triggers_pack)."""
+    return small_data, monthly_pack
 
 
 def test_run_folder_is_complete(run):

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from report_tiny_data import write_tiny_data
+from tiny_data import write_tiny_data
 
 from pmereport.calendar import load_calendar
 from pmereport.contract.validate import ExtractResult, load_extract

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from report_tiny_data import PERIOD_END, write_tiny_data
+from tiny_data import PERIOD_END, write_tiny_data
 
 from pmereport.report.run import ReportRunError, run_report
 
@@ -42,7 +42,7 @@ def sha(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    """Two runs of the same inputs into different folders; the data has one bad case row of 15."""
+    """Two runs of the same inputs into different folders; the data has one bad case row of 18."""
     base = tmp_path_factory.mktemp("e2e")
     data = write_tiny_data(base / "data", bad_case_rows=1)
     params = write_params(base / "parameters", data)
@@ -81,7 +81,7 @@ def test_manifest_records_inputs_and_status(runs):
     manifest = json.loads((first / "manifest.json").read_text())
     assert manifest["status"] == "complete"
     cases = next(i for i in manifest["inputs"] if i["extract"] == "cases")
-    assert (cases["rows_read"], cases["rows_rejected"]) == (15, 1)  # 14 good rows + 1 bad one
+    assert (cases["rows_read"], cases["rows_rejected"]) == (18, 1)  # 17 good rows + 1 bad one
     assert cases["files"][0]["sha256"] == sha(data / "cases.csv")
     assert manifest["parameters"]["period_end"] == "2026-10-31"
     assert manifest["parameters"]["produced"] == "2026-11-20"
@@ -89,8 +89,8 @@ def test_manifest_records_inputs_and_status(runs):
     assert "started" in manifest and "ended" in manifest
     quality = json.loads((first / "quality.json").read_text())
     assert quality["extracts"]["cases"]["rows_rejected"] == 1
-    # the bad row is the 15th data row: spreadsheet row 16 (the header is row 1)
-    assert {(i["row"], i["rule"]) for i in quality["issues"]} >= {(16, "FIELD_CODE")}
+    # the bad row is the 18th data row: spreadsheet row 19 (the header is row 1)
+    assert {(i["row"], i["rule"]) for i in quality["issues"]} >= {(19, "FIELD_CODE")}
 
 
 def test_two_runs_are_byte_identical(runs):
@@ -125,7 +125,7 @@ def test_pdf_is_a4_with_page_numbers_and_no_code(runs):
     html = (first / "report.html").read_text()
     assert "publish_table" not in html and "<script" not in html
     # the cover says what validation left out
-    assert "cases (CME/PME case episodes): 1 of 15 rows rejected (6.7%) and left out" in html
+    assert "cases (CME/PME case episodes): 1 of 18 rows rejected (5.6%) and left out" in html  # 1/18 = 5.56 %
 
 
 def test_misspelt_notebook_parameter_fails_clearly(tmp_path):
@@ -140,10 +140,10 @@ def test_misspelt_notebook_parameter_fails_clearly(tmp_path):
 
 
 def test_too_many_rejected_rows_fail_the_run(tmp_path):
-    data = write_tiny_data(tmp_path / "data", bad_case_rows=1)  # 1 of 15 = 6.7 % > 5 %
+    data = write_tiny_data(tmp_path / "data", bad_case_rows=1)  # 1 of 18 = 5.6 % > 5 %
     params = write_params(tmp_path / "parameters", data, la={**LA, "max_rejected_share": 0.05})
     out = tmp_path / "out" / "board"
-    with pytest.raises(ReportRunError, match=r"cases \(CME/PME case episodes\): 1 of 15 rows rejected"):
+    with pytest.raises(ReportRunError, match=r"cases \(CME/PME case episodes\): 1 of 18 rows rejected"):
         run_report(params, out_dir=out, produced=DAY)
     assert not out.exists()
     failed = out.with_name("board.failed")

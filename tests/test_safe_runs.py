@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from report_tiny_data import write_tiny_data
+from tiny_data import write_tiny_data
 from test_report_run import DAY, write_params
 
 from pmereport.cli import main

@@ -17,8 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 import pmereport
+from pmereport.calendar import OutsideTermsError, load_calendar
 from pmereport.contract.codes import LEICESTERSHIRE_REASON_SHARES_2016
 from pmereport.contract.dataset import load
 from pmereport.contract.extracts import EXTRACTS
@@ -26,6 +28,7 @@ from pmereport.synth import SIZES, generate
 from pmereport.io.readers import read_table
 from pmereport.synth.writers import sha256, write_xlsx
 
+TERMS = Path(__file__).resolve().parents[1] / "parameters" / "terms" / "shire-county.yaml"  # la.yaml's
 MONTHS = pd.period_range("2022-09", "2026-10", freq="M")  # 4 years x 12 + Sep-Oct 2026 = 50 months
 
 
@@ -159,6 +162,48 @@ def test_suspension_rate_matches_the_published_england_rate(small):
     assert susp["start_date"].dt.dayofweek.max() <= 4  # weekdays only
 
 
+def test_exclusions_fall_on_school_days_of_the_configured_term_dates(small):
+    _, _, ds, _ = small
+    days = set(ds.exclusions["start_date"])
+    # hand-picked days that are weekdays but not school days in parameters/terms/shire-county.yaml:
+    # INSET days, a half-term, bank holidays (Coronation 8 May 2023, Early May 5 May 2025) and a day
+    # of the Christmas holiday
+    not_school_days = pd.to_datetime(["2022-09-01", "2022-09-02", "2023-07-21", "2024-09-02", "2025-06-02",
+                                      "2024-10-28", "2024-10-29", "2023-05-08", "2025-05-05", "2024-12-23"])
+    assert days.isdisjoint(not_school_days)
+    weekdays = {d for d in days if d.dayofweek < 5}
+    assert weekdays == days
+    # every date is one the report's calendar counts as a school day (the same term-dates file)
+    calendar = load_calendar(TERMS)
+    assert all(calendar.is_school_day(d) for d in days)
+
+
+def test_another_term_dates_file_moves_the_school_days(tmp_path):
+    spec = yaml.safe_load(TERMS.read_text())
+    spec["academic_years"]["2024/25"]["inset_days"].append(dt.date(2024, 10, 1))  # one more INSET day
+    spec["local_authority"] = "Other County"
+    terms = tmp_path / "other-county.yaml"
+    terms.write_text(yaml.safe_dump(spec))
+    summary = generate(tmp_path / "data", seed=1, size="small", terms=terms)
+    att = pd.read_csv(tmp_path / "data" / "attendance.csv")
+    autumn = att[(att["academic_year"] == "2024/25") & (att["term"] == "AUT")]
+    assert set(autumn["sessions_possible"]) == {144}  # 146 (hand count above) less the new day's 2 sessions
+    exclusions = pd.read_csv(tmp_path / "data" / "exclusions.csv")
+    assert "2024-10-01" not in set(exclusions["start_date"])
+    calendar = load_calendar(terms)
+    assert all(calendar.is_school_day(d) for d in exclusions["start_date"].unique())
+    assert "Other County (other-county.yaml)" in (tmp_path / "data" / "README.txt").read_text()
+    assert summary["terms"] == str(terms)
+
+
+def test_an_end_date_past_the_configured_term_dates_is_refused_before_writing(tmp_path):
+    # shire-county.yaml (named by parameters/la.yaml) configures 2020/21 to 2026/27; 31 October 2027
+    # is in 2027/28
+    with pytest.raises(OutsideTermsError, match=r"2027/28.*shire-county\.yaml|shire-county\.yaml.*2027/28"):
+        generate(tmp_path / "data", size="small", end="2027-10-31")
+    assert not (tmp_path / "data").exists()
+
+
 def test_disproportionality_fsm_in_the_cohort(small):
     _, _, ds, _ = small
     census = ds.census
@@ -218,10 +263,20 @@ def test_attendance_shape(small):
     att = ds.attendance
     assert set(att["academic_year"]) == {"2024/25", "2025/26", "2026/27"}
     assert set(att.loc[att["academic_year"] == "2026/27", "term"]) == {"AUT"}  # only terms started
-    possible = att.groupby(["academic_year", "term"])["sessions_possible"].first()
-    assert possible[("2024/25", "AUT")] in range(140, 147)
-    assert possible[("2024/25", "SPR")] in range(110, 125)
-    assert possible[("2024/25", "SUM")] in range(110, 131)
+    possible = att.groupby(["academic_year", "term"])["sessions_possible"].agg(["min", "max"])
+    assert (possible["min"] == possible["max"]).all()  # the same sessions possible for every pupil in a term
+    # two sessions per school day of Shire County's configured term dates (parameters/terms), by hand:
+    # AUT 2024/25: 2 Sep - 20 Dec is 16 weeks = 80 weekdays, less half-term (28 Oct - 1 Nov) 5 and
+    #   INSET 2, 3 Sep = 73 days, 146 sessions.
+    # SPR: 6 Jan - 4 Apr is 13 weeks = 65, less half-term 5 and INSET 6 Jan = 59 days, 118 sessions.
+    # SUM: 22 Apr (Tue) - 22 Jul (Tue) is 4 + 12 weeks x 5 + 2 = 66, less half-term (26-30 May) 5, the
+    #   Early May bank holiday (5 May) and INSET 2 Jun, 22 Jul = 58 days, 116 sessions.
+    # AUT 2026/27 so far: 1 Sep (Tue) - 31 Oct: 4 + 7 weeks x 5 = 39 (26-30 Oct is half-term), less
+    #   INSET 1, 2 Sep = 37 days, 74 sessions.
+    assert possible.loc[("2024/25", "AUT"), "min"] == 146
+    assert possible.loc[("2024/25", "SPR"), "min"] == 118
+    assert possible.loc[("2024/25", "SUM"), "min"] == 116
+    assert possible.loc[("2026/27", "AUT"), "min"] == 74
     year = att[att["academic_year"] == "2024/25"].groupby("pupil_id")[
         ["sessions_possible", "sessions_authorised", "sessions_unauthorised"]].sum()
     missed = year["sessions_authorised"] + year["sessions_unauthorised"]

@@ -38,3 +38,10 @@ def test_synth_marks_small(tmp_path):
     assert marks["pupil_id"].nunique() == pupils
     assert set(pd.to_datetime(marks["date"]).dt.strftime("%Y-%m")) >= {"2025-09", "2026-07"}
     assert (out / "attendance_roll.csv").is_file() and (out / "cases.csv").is_file()
+
+
+def test_synth_terms_option_names_a_missing_file(tmp_path, capsys):
+    missing = tmp_path / "no-such-terms.yaml"
+    assert main(["synth", "--out", str(tmp_path / "out"), "--size", "small", "--terms", str(missing)]) == 1
+    assert f"term-dates file not found: {missing}" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()  # refused before anything is written

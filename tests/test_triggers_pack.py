@@ -19,22 +19,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from pmereport.synth import generate
+from pack_support import PARAMS, REPO, published, run_pack, table
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
-PARAMS = REPO / "parameters"
 PUPIL_ID = re.compile(r"P\d{7}")
-SUPPRESS_BELOW = 5  # parameters/la.yaml
-
-
-def _run(params: Path, data: Path, out: Path) -> Path:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-m", "pmereport", "run", str(params), "--data", str(data), "--out", str(out)],
-                          capture_output=True, text=True, env=env, timeout=900)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return out
 
 
 def _copy_params(source: Path, target: Path, **changes) -> Path:
@@ -49,15 +38,13 @@ def _copy_params(source: Path, target: Path, **changes) -> Path:
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("data")
-    generate(folder, seed=1, size="small", end="2026-10-31")
-    return folder
+def data(small_data):
+    return small_data  # seed 1, small (conftest.py)
 
 
 @pytest.fixture(scope="module")
-def monthly(data, tmp_path_factory):
-    return _run(PARAMS / "monthly.yaml", data, tmp_path_factory.mktemp("runs") / "monthly")
+def monthly(monthly_pack):
+    return monthly_pack  # parameters/monthly.yaml on the small data (conftest.py: shared with test_monthly_pack)
 
 
 @pytest.fixture(scope="module")
@@ -67,15 +54,7 @@ def internal(data, tmp_path_factory):
     spec = yaml.safe_load(params.read_text())
     spec["notebooks"][0]["parameters"]["crossed_within_school_days"] = None  # everyone still over the line
     params.write_text(yaml.safe_dump(spec))
-    return _run(params, data, folder / "run")
-
-
-def table(out: Path, name: str) -> pd.DataFrame:
-    return pd.read_csv(out / "tables" / f"{name}.csv", dtype=str, keep_default_na=False)
-
-
-def published(value: int) -> str:
-    return "c" if 0 < value < SUPPRESS_BELOW else str(value)
+    return run_pack(params, data, folder / "run")
 
 
 def repeat_suspensions(data: Path, at_least: int) -> int:
@@ -130,7 +109,7 @@ def test_a_threshold_in_la_yaml_changes_the_count(data, tmp_path):
     la["triggers"] = {"EXC02": {"suspensions": 1}}  # early help after the first suspension
     (tmp_path / "la.yaml").write_text(yaml.safe_dump(la))
     params = _triggers_only(tmp_path, la=tmp_path / "la.yaml")
-    out = _run(params, data, tmp_path / "run")
+    out = run_pack(params, data, tmp_path / "run")
     row = table(out, "trigger_counts_exclusions").set_index("code").loc["EXC02"]
     one_or_more, two_or_more = repeat_suspensions(data, 1), repeat_suspensions(data, 2)
     assert one_or_more > two_or_more
@@ -151,7 +130,7 @@ def test_without_an_attendance_extract_the_attendance_rules_are_not_run(data, tm
     folder = tmp_path / "data"
     shutil.copytree(data, folder)
     (folder / "attendance.csv").unlink()  # attendance is an optional extract
-    out = _run(_triggers_only(tmp_path), folder, tmp_path / "run")
+    out = run_pack(_triggers_only(tmp_path), folder, tmp_path / "run")
     counts = table(out, "trigger_counts_attendance").set_index("code")
     assert (counts["status"] == "not run: needs attendance").all() and (counts["pupils"] == "x").all()
     assert not (out / "tables" / "attendance_all.csv").exists()

@@ -8,19 +8,34 @@ import pandas as pd
 ACADEMIC_YEAR_LABEL = re.compile(r"^(\d{4})/(\d{2})$")
 
 
+def academic_year_start(date) -> int:
+    """The calendar year in which the academic year containing ``date`` starts: 31 August 2025 -> 2024,
+    1 September 2025 -> 2025."""
+    date = pd.Timestamp(date)
+    return date.year if date.month >= 9 else date.year - 1
+
+
+def academic_year_starts(dates) -> pd.Series:
+    """Vectorised :func:`academic_year_start` (nullable integers; blank dates stay blank)."""
+    dates = pd.to_datetime(pd.Series(dates))
+    return (dates.dt.year - (dates.dt.month < 9)).astype("Int64")
+
+
+def academic_year_label(first: int) -> str:
+    """The label of the academic year starting in September of ``first``: 2024 -> ``2024/25``."""
+    return f"{first}/{(first + 1) % 100:02d}"
+
+
 def academic_year_of(date) -> str:
     """The academic year a date falls in: 31 August 2025 is in 2024/25, 1 September 2025 in 2025/26."""
-    date = pd.Timestamp(date)
-    first = date.year if date.month >= 9 else date.year - 1
-    return f"{first}/{(first + 1) % 100:02d}"
+    return academic_year_label(academic_year_start(date))
 
 
 def academic_years_of(dates: pd.Series) -> pd.Series:
     """Vectorised :func:`academic_year_of` (blank dates stay blank)."""
-    dates = pd.to_datetime(dates)
-    first = dates.dt.year - (dates.dt.month < 9).astype("Int64")
-    label = first.astype("Int64").astype(str) + "/" + ((first + 1) % 100).astype("Int64").astype(str).str.zfill(2)
-    return label.where(dates.notna())
+    first = academic_year_starts(dates)
+    label = first.astype(str) + "/" + ((first + 1) % 100).astype(str).str.zfill(2)
+    return label.where(first.notna())
 
 
 def academic_year_bounds(label: str) -> tuple[pd.Timestamp, pd.Timestamp]:

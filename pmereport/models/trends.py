@@ -39,6 +39,7 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from scipy import stats
 
+from ..calendar import academic_year_label
 from ..metrics.exclusions import TERM_ORDER, period_start
 
 DAYS_PER_YEAR = 365.25
@@ -297,8 +298,7 @@ def next_terms(series: pd.DataFrame, n: int = 3) -> pd.DataFrame:
     for _ in range(n):
         i = TERM_ORDER.index(term)
         if i == len(TERM_ORDER) - 1:
-            first = int(year[:4]) + 1
-            year = f"{first}/{str(first + 1)[-2:]}"
+            year = academic_year_label(int(year[:4]) + 1)
         term = TERM_ORDER[(i + 1) % len(TERM_ORDER)]
         rows.append({"academic_year": year, "term": term, "headcount": last["headcount"]})
     out = pd.DataFrame(rows)
@@ -328,5 +328,5 @@ def next_years(series: pd.DataFrame, n: int = 1, time: str = "academic_year") ->
     the latest headcount carried forward (the next census is not known yet)."""
     last = series.sort_values(time).iloc[-1]
     first = int(str(last[time])[:4])
-    years = [f"{first + k}/{str(first + k + 1)[-2:]}" for k in range(1, n + 1)]
+    years = [academic_year_label(first + k) for k in range(1, n + 1)]
     return pd.DataFrame({time: years, "headcount": last["headcount"]})

@@ -4,10 +4,11 @@
     summary = generate("data/demo", seed=1, size="county", end="2026-10-31", progress=print)
 
 Everything is made up (no real pupils); the shape follows DOMAIN.md and DfE published figures
-(``params.py`` names the source of each number). Modules, one job each: ``schooldays`` (term
-calendar), ``schools``, ``pupils`` (rolls, characteristics, census), ``exclusions``, ``cases``,
-``returns`` (monthly PME return and log), ``attendance``, ``writers`` (reproducible CSV/Excel),
-``generate`` (the whole folder).
+(``params.py`` names the source of each number). Modules, one job each: ``dates`` (school days
+and terms from the LA's configured term dates, ``pmereport.calendar``), ``schools``, ``pupils``
+(rolls, characteristics, census), ``exclusions``, ``cases``, ``returns`` (monthly PME return and
+log), ``attendance``, ``marks`` (session marks), ``writers`` (reproducible CSV/Excel), ``generate``
+(the whole folder).
 """
 from .generate import generate
 from .params import GENERATOR_VERSION, SIZES

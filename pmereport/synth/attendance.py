@@ -2,7 +2,7 @@
 
 For the last two complete academic years and the terms of the current one that have started by
 ``end`` (sessions possible counted up to ``end``). Sessions possible are two per school day of the
-simulated calendar (schooldays.py). Absence follows a logit-normal model: a persistent propensity
+LA's configured term dates (dates.py). Absence follows a logit-normal model: a persistent propensity
 per pupil (higher in secondary and for disadvantaged pupils, a small chronic group), term-to-term
 noise, calibrated to England's published shape (params.py: overall ~6-7%, persistent absence
 ~18-20%, severe ~1.5-2%, about a third unauthorised). Pupils on an open PME episode miss far more
@@ -16,16 +16,17 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
+from ..calendar import SchoolCalendar, academic_year_label, academic_year_start
 from . import params as P
+from .dates import school_days, year_terms
 from .pupils import Pupils
-from .schooldays import academic_year_label, academic_year_of, term_days, terms
 
 
 def attendance_years(end: dt.date) -> list[int]:
     """The academic years covered: the two before the one containing ``end``, and that one (none
     before the data starts)."""
-    current = academic_year_of(end)
-    return [y for y in (current - 2, current - 1, current) if y >= academic_year_of(P.DATA_START)]
+    current = academic_year_start(end)
+    return [y for y in (current - 2, current - 1, current) if y >= academic_year_start(P.DATA_START)]
 
 
 def _episode_overlap(cases: pd.DataFrame, kind: str, pupil_term: pd.DataFrame, start: np.datetime64,
@@ -39,8 +40,9 @@ def _episode_overlap(cases: pd.DataFrame, kind: str, pupil_term: pd.DataFrame, s
     return np.minimum(share.reindex(pupil_term["pupil"].to_numpy()).fillna(0).to_numpy(), 1.0)
 
 
-def simulate(rng: np.random.Generator, pupils: Pupils, cases: pd.DataFrame, end: dt.date) -> pd.DataFrame:
-    """One row per pupil on roll per term started by ``end``, in the contract's columns."""
+def simulate(rng: np.random.Generator, pupils: Pupils, cases: pd.DataFrame, end: dt.date,
+             calendar: SchoolCalendar) -> pd.DataFrame:
+    """One row per pupil on roll per term of ``calendar`` started by ``end``, in the contract's columns."""
     f = pupils.frame
     n = len(f)
     z = f["disadvantage"].to_numpy()
@@ -54,13 +56,14 @@ def simulate(rng: np.random.Generator, pupils: Pupils, cases: pd.DataFrame, end:
         idx = pupils.on_roll(year)
         school = pupils.school_in_year(year, idx)
         ncy = year - f["cohort"].to_numpy()[idx]
-        for term in terms(year):
-            possible = 2 * len(term_days(term, until=end))
+        for term in year_terms(calendar, year):
+            last = min(term.end, pd.Timestamp(end))
+            possible = 2 * len(school_days(calendar, term.start, last))  # none if not started by end
             if possible == 0:
                 continue
             frame = pd.DataFrame({"pupil": idx, "school": school, "ncy": ncy})
-            start = np.datetime64(term.start)
-            stop = np.datetime64(min(term.end, end))
+            start = np.datetime64(term.start.date())
+            stop = np.datetime64(last.date())
             pme = _episode_overlap(cases, "PME", frame, start, stop, end)
             missing = _episode_overlap(cases, "CME_UNKNOWN", frame, start, stop, end)
             logit = (propensity[idx] + P.ABSENCE_LOGIT_SECONDARY * (ncy >= 7)
@@ -86,10 +89,7 @@ def simulate(rng: np.random.Generator, pupils: Pupils, cases: pd.DataFrame, end:
         "academic_year": rows["academic_year"].to_numpy(),
         "term": rows["term"].to_numpy(),
         "ncy": rows["ncy"].to_numpy(),
-        "sex": f["sex"].to_numpy()[p],
-        "ethnicity": f["ethnicity"].to_numpy()[p],
-        "sen_status": f["sen_status"].to_numpy()[p],
-        "fsm": f["fsm"].to_numpy()[p],
+        **pupils.extract_characteristics(p),
         "sessions_possible": rows["sessions_possible"].to_numpy(),
         "sessions_authorised": rows["sessions_authorised"].to_numpy(),
         "sessions_unauthorised": rows["sessions_unauthorised"].to_numpy(),

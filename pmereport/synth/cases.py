@@ -15,12 +15,12 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from ..calendar import SchoolCalendar, academic_year_start, academic_year_starts
 from ..contract import codes as C
 from . import params as P
+from .dates import last_friday_of_june, next_weekday as _next_weekday, year_terms
 from .pupils import Pupils, characteristics
 from .sampling import choose, uniform_days, weighted_without_replacement
-from .schooldays import academic_year_of, last_friday_of_june, terms
-from .schooldays import next_weekday as _next_weekday
 
 DAY = np.timedelta64(1, "D")
 
@@ -49,7 +49,7 @@ def _referral_plan(rng: np.random.Generator, pupils: Pupils, perm: pd.DataFrame,
     perm_month = pd.to_datetime(perm["start_date"]).dt.to_period("M")
     roll_size = {}
     for month in _months(P.BURN_IN_START, end):
-        year = academic_year_of(month)
+        year = academic_year_start(month)
         if year not in roll_size:
             roll_size[year] = len(pupils.on_roll(year))
         days = _weekdays_in_month(month, end)
@@ -73,7 +73,7 @@ def _referral_plan(rng: np.random.Generator, pupils: Pupils, perm: pd.DataFrame,
     frames = [pd.DataFrame({"kind": k, "category": c, "pme_group": g, "referral_date": d})
               for k, c, g, d in rows if len(d)]
     plan = pd.concat(frames, ignore_index=True)
-    plan["year"] = [academic_year_of(d) for d in plan["referral_date"].dt.date]
+    plan["year"] = academic_year_starts(plan["referral_date"]).to_numpy(dtype=np.int64)
     return plan
 
 
@@ -146,7 +146,20 @@ def _durations(rng: np.random.Generator, kind: np.ndarray) -> np.ndarray:
     return np.maximum(1, np.round(median * np.exp(sigma * rng.standard_normal(len(kind))))).astype(int)
 
 
-def _close(rng: np.random.Generator, cases: pd.DataFrame, end: dt.date) -> pd.DataFrame:
+def _year6_ends(calendar: SchoolCalendar, cohort: np.ndarray, primary: np.ndarray, end: dt.date) -> np.ndarray:
+    """Last day of the summer term of Year 6 (the configured term dates) for the ``primary`` rows.
+
+    A Year 6 that ends after ``end`` cannot cap anything (such an episode is open at ``end`` either
+    way), so it and the rows that are not primary get a date past every other (no term dates needed).
+    """
+    never = np.datetime64("9999-12-31")
+    year6 = cohort + 6
+    ends = {y: np.datetime64(year_terms(calendar, y)[-1].end.date())
+            for y in np.unique(year6[primary]) if y <= academic_year_start(end)}
+    return np.array([ends.get(y, never) if p else never for y, p in zip(year6, primary)], dtype="datetime64[D]")
+
+
+def _close(rng: np.random.Generator, cases: pd.DataFrame, end: dt.date, calendar: SchoolCalendar) -> pd.DataFrame:
     """Closure date and reason; capped at the end of compulsory school age (AGE) and, for primary
     pupils, at the end of Year 6 (moved on to a secondary school roll: SCH)."""
     n = len(cases)
@@ -162,7 +175,7 @@ def _close(rng: np.random.Generator, cases: pd.DataFrame, end: dt.date) -> pd.Da
     reason = np.where(over, "AGE", reason)
     ncy = cases["ncy"].to_numpy()
     primary = (cases["kind"].to_numpy() == "PME") & (ncy <= 6) & (cases["school_phase"].to_numpy() == "PRI")
-    y6_end = np.array([np.datetime64(terms(c + 6)[2].end) for c in cohort])
+    y6_end = _year6_ends(calendar, cohort, primary, end)
     over = primary & (closure > y6_end)
     closure = np.where(over, y6_end, closure)
     reason = np.where(over, "SCH", reason)
@@ -253,7 +266,7 @@ def _pex_referrals(rng: np.random.Generator, perm: pd.DataFrame, end: dt.date) -
     pex = pd.DataFrame({"kind": "PME", "category": "BEHAVIOURAL", "pme_group": "PEX",
                         "referral_date": pd.to_datetime(date), "pupil": perm["pupil"].to_numpy()})
     pex = pex[pex["referral_date"] <= pd.Timestamp(end)]
-    pex["year"] = [academic_year_of(d) for d in pex["referral_date"].dt.date]
+    pex["year"] = academic_year_starts(pex["referral_date"]).to_numpy(dtype=np.int64)
     return pex
 
 
@@ -309,8 +322,10 @@ def _referral_sources(rng: np.random.Generator, cases: pd.DataFrame) -> np.ndarr
     return source
 
 
-def simulate(rng: np.random.Generator, pupils: Pupils, exclusions: pd.DataFrame, end: dt.date) -> pd.DataFrame:
-    """All case episodes open at some time from DATA_START to ``end`` (internal columns kept:
+def simulate(rng: np.random.Generator, pupils: Pupils, exclusions: pd.DataFrame, end: dt.date,
+             calendar: SchoolCalendar) -> pd.DataFrame:
+    """All case episodes open at some time from DATA_START to ``end``; Year 6 ends with the summer term
+    of ``calendar`` (internal columns kept:
     ``pupil`` row index or -1, ``school`` row index or -1, ``kind``, ``category``)."""
     perm = exclusions[(exclusions["category"] == "PERM")
                       & (pd.to_datetime(exclusions["start_date"]) >= pd.Timestamp(P.DATA_START))]
@@ -323,9 +338,10 @@ def simulate(rng: np.random.Generator, pupils: Pupils, exclusions: pd.DataFrame,
     cases = _place(rng, cases, pupils)
     cases["pme_group"] = _fix_groups(cases["pme_group"].to_numpy().astype(object),
                                      cases["sex"].to_numpy(), cases["ncy"].to_numpy())
-    cases = _close(rng, cases, end)
+    cases = _close(rng, cases, end, calendar)
     cases = cases[cases["closure_date"].isna() | (cases["closure_date"] >= pd.Timestamp(P.DATA_START))]
-    cases = pd.concat([cases, _second_episodes(rng, cases, pupils, end)], ignore_index=True)
+    cases = pd.concat([cases, _second_episodes(rng, cases, pupils, end, calendar)],
+                      ignore_index=True)
     cases = _stages(rng, cases.reset_index(drop=True), end)
     cases["referral_source"] = _referral_sources(rng, cases)
     cases = _risk_indicators(rng, cases)
@@ -335,7 +351,8 @@ def simulate(rng: np.random.Generator, pupils: Pupils, exclusions: pd.DataFrame,
     return cases
 
 
-def _second_episodes(rng: np.random.Generator, cases: pd.DataFrame, pupils: Pupils, end: dt.date) -> pd.DataFrame:
+def _second_episodes(rng: np.random.Generator, cases: pd.DataFrame, pupils: Pupils, end: dt.date,
+                     calendar: SchoolCalendar) -> pd.DataFrame:
     """Some pupils come back: a new episode (same kind and group) after a re-engagement closure."""
     closed = cases[cases["closure_reason"].isin(C.REENGAGEMENT_CLOSURES).to_numpy()
                    & (cases["pupil"].to_numpy() >= 0)]
@@ -343,7 +360,7 @@ def _second_episodes(rng: np.random.Generator, cases: pd.DataFrame, pupils: Pupi
     gap = uniform_days(rng, 30, 365, len(again))
     again["referral_date"] = pd.to_datetime(_next_weekday(again["closure_date"].to_numpy().astype("datetime64[D]") + gap * DAY))
     again = again[again["referral_date"] <= pd.Timestamp(end)]
-    again["year"] = [academic_year_of(d) for d in again["referral_date"].dt.date]
+    again["year"] = academic_year_starts(again["referral_date"]).to_numpy(dtype=np.int64)
     again["ncy"] = again["year"] - again["cohort"]
     pme = again["kind"].to_numpy() == "PME"
     not_pex = again["pme_group"].to_numpy() != "PEX"
@@ -357,7 +374,7 @@ def _second_episodes(rng: np.random.Generator, cases: pd.DataFrame, pupils: Pupi
     again["school_phase"] = np.where(has_school, pupils.schools["phase"].to_numpy()[np.maximum(again["school"], 0)], "")
     again["district"] = np.where(has_school, pupils.schools["district"].to_numpy()[np.maximum(again["school"], 0)],
                                  again["district"])
-    again = _close(rng, again.drop(columns=["closure_date", "closure_reason"]), end)
+    again = _close(rng, again.drop(columns=["closure_date", "closure_reason"]), end, calendar)
     return again
 
 

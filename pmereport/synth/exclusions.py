@@ -1,9 +1,9 @@
 """Suspensions and permanent exclusions of pupils on roll (contract EXCLUSIONS).
 
 Rates per 100 pupils follow DfE's published England figures (params.py); exclusions happen on
-school days only, more in the autumn and spring terms, mostly in Years 7-11 (peak Years 9-10), and
-more for boys and for FSM and SEN pupils (DfE characteristics tables). A gamma "frailty" per pupil
-makes some pupils suspended repeatedly. A pupil permanently excluded is not suspended again by that
+school days only (of the LA's configured term dates, dates.py), more in the autumn and spring terms,
+mostly in Years 7-11 (peak Years 9-10), and more for boys and for FSM and SEN pupils (DfE
+characteristics tables). A gamma "frailty" per pupil makes some pupils suspended repeatedly. A pupil permanently excluded is not suspended again by that
 school later that year.
 """
 from __future__ import annotations
@@ -13,10 +13,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from ..calendar import SchoolCalendar
 from . import params as P
+from .dates import year_school_days
 from .pupils import Pupils
 from .sampling import choose, weighted_without_replacement
-from .schooldays import school_days
 
 
 def rates_for(year: int) -> tuple[float, float]:
@@ -57,16 +58,17 @@ def _place_in_pru(rng: np.random.Generator, pupils: Pupils, excluded: np.ndarray
         pupils.frame.at[pupil, "pru_from_year"] = year + 1
 
 
-def simulate(rng: np.random.Generator, pupils: Pupils, years: list[int], end: dt.date) -> pd.DataFrame:
-    """All exclusions in academic years ``years`` up to ``end``: one row per exclusion, with the
-    pupil's row index (``pupil``), school row index (``school``) and year group."""
+def simulate(rng: np.random.Generator, pupils: Pupils, years: list[int], end: dt.date,
+             calendar: SchoolCalendar) -> pd.DataFrame:
+    """All exclusions in academic years ``years`` up to ``end``, on school days of ``calendar``: one row
+    per exclusion, with the pupil's row index (``pupil``), school row index (``school``) and year group."""
     frailty = rng.gamma(P.EXCLUSION_FRAILTY_SHAPE, 1 / P.EXCLUSION_FRAILTY_SHAPE, size=len(pupils.frame))
     parts = []
     for year in years:
-        days = school_days(year, until=end)
+        days = year_school_days(calendar, year, until=end)
         if len(days) == 0:
             continue
-        fraction = len(days) / len(school_days(year))
+        fraction = len(days) / len(year_school_days(calendar, year))
         idx = pupils.on_roll(year)
         susp_rate, perm_rate = rates_for(year)
         weight = relative_rate(pupils, idx, year) * frailty[idx]
@@ -124,8 +126,5 @@ def exclusions_extract(ex: pd.DataFrame, pupils: Pupils) -> pd.DataFrame:
         "sessions": ex["sessions"].astype("Int64").where(ex["sessions"] > 0),
         "reason_code": ex["reason_code"],
         "ncy": ex["ncy"],
-        "sex": f["sex"].to_numpy()[p],
-        "ethnicity": f["ethnicity"].to_numpy()[p],
-        "sen_status": f["sen_status"].to_numpy()[p],
-        "fsm": f["fsm"].to_numpy()[p],
+        **pupils.extract_characteristics(p),
     })

@@ -1,7 +1,8 @@
 """Generate a whole synthetic data folder in the data contract's formats (issue 2 item 4).
 
-One ``numpy.random.default_rng(seed)`` drives everything, in a fixed order, so the same seed, size
-and end date give byte-identical files. Nothing here is real pupil data.
+One ``numpy.random.default_rng(seed)`` drives everything, in a fixed order, so the same seed, size,
+end date and term dates give byte-identical files. School days come from the LA's configured term
+dates (``pmereport.calendar``; dates.py). Nothing here is real pupil data.
 """
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from ..calendar import SchoolCalendar, academic_year_label, academic_year_start
 from . import attendance, cases as case_model, exclusions as exclusion_model, params as P, returns
+from .dates import require_years, school_calendar
 from .pupils import build_pupils, census_extract
-from .schooldays import academic_year_label, academic_year_of
 from .schools import build_schools, schools_extract
 from .writers import sha256, write_csv, write_xlsx
 
@@ -25,7 +27,7 @@ RETURN_FILE = "pme_return_{month}.xlsx"
 def _census_years(end: dt.date) -> list[int]:
     """Academic years from the data start whose January census (third Thursday) is by ``end``."""
     years = []
-    for year in range(academic_year_of(P.DATA_START), academic_year_of(end) + 1):
+    for year in range(academic_year_start(P.DATA_START), academic_year_start(end) + 1):
         jan = dt.date(year + 1, 1, 15)
         census_day = jan + dt.timedelta(days=(3 - jan.weekday()) % 7)
         if census_day <= end:
@@ -33,7 +35,7 @@ def _census_years(end: dt.date) -> list[int]:
     return years
 
 
-def _readme(seed: int, size: str, end: dt.date, rows: dict) -> str:
+def _readme(seed: int, size: str, end: dt.date, rows: dict, calendar: SchoolCalendar) -> str:
     lines = [
         "SYNTHETIC DATA - NOT REAL PUPILS",
         "",
@@ -43,6 +45,8 @@ def _readme(seed: int, size: str, end: dt.date, rows: dict) -> str:
         f"Size: {size} ({P.SIZES[size]['description']})",
         f"Data from {P.DATA_START.isoformat()} to {end.isoformat()}; PME returns received up to "
         f"{(end + dt.timedelta(days=P.RETURNS_EXTRACT_LAG_DAYS)).isoformat()}.",
+        f"School days: the term dates of {calendar.term_dates.local_authority or 'the LA'} "
+        f"({Path(calendar.term_dates.source).name}), bank holidays in England excluded.",
         "",
         "Every school, district, pupil id and case here is made up. The shape of the data follows",
         "published figures (DfE statistics for England, Leicestershire's PME reason shares) so that",
@@ -71,7 +75,7 @@ def _readme(seed: int, size: str, end: dt.date, rows: dict) -> str:
 
 def _truth(schools: pd.DataFrame, end: dt.date) -> dict:
     """What the generator was told to produce (so tests and reviewers can check a pack recovers it)."""
-    years = range(academic_year_of(P.DATA_START), academic_year_of(end) + 1)
+    years = range(academic_year_start(P.DATA_START), academic_year_start(end) + 1)
     return {
         "pme_reason_shares": dict(P.REASON_SHARES),
         "pme_group_weights_within_reason": {k: dict(v) for k, v in P.GROUP_WEIGHTS.items()},
@@ -95,18 +99,24 @@ def _truth(schools: pd.DataFrame, end: dt.date) -> dict:
 
 
 def generate(out_dir, seed: int = 1, size: str = "county", end: str = "2026-10-31",
-             progress: Callable[[str], None] | None = None) -> dict:
+             progress: Callable[[str], None] | None = None,
+             terms: SchoolCalendar | str | Path | None = None) -> dict:
     """Write a synthetic data folder to ``out_dir`` and return a summary (rows, paths, truth).
 
     Files: cases.csv, pme_returns/pme_return_YYYY-MM.xlsx (one per month), return_log.csv,
     exclusions.csv, schools.csv, census.csv, attendance.csv and README.txt. ``size`` is one of
     ``SIZES`` (small / county / large); ``end`` is the last day the data covers (ISO date).
+    ``terms`` is a term-dates file (or a loaded calendar); default: the one ``parameters/la.yaml``
+    names. It must cover every academic year from the burn-in (September 2020) to ``end``, else
+    :class:`~pmereport.calendar.OutsideTermsError` is raised before anything is written.
     """
     if size not in P.SIZES:
         raise ValueError(f"unknown size {size!r}: choose one of {', '.join(P.SIZES)}")
     end_date = dt.date.fromisoformat(str(end))
     if end_date < P.DATA_START + dt.timedelta(days=90):
         raise ValueError(f"end {end_date} is too early: the data starts on {P.DATA_START}")
+    calendar = school_calendar(terms)
+    require_years(calendar, P.BURN_IN_START, end_date)
     say = progress or (lambda message: None)
     out = Path(out_dir)
     (out / RETURNS_FOLDER).mkdir(parents=True, exist_ok=True)
@@ -114,16 +124,16 @@ def generate(out_dir, seed: int = 1, size: str = "county", end: str = "2026-10-3
 
     say(f"synth: size {size}, seed {seed}, data {P.DATA_START} to {end_date}")
     schools = build_schools(rng, size)
-    pupils = build_pupils(rng, schools, academic_year_of(P.BURN_IN_START), academic_year_of(end_date))
+    pupils = build_pupils(rng, schools, academic_year_start(P.BURN_IN_START), academic_year_start(end_date))
     say(f"synth: {len(schools)} schools, {len(pupils.frame)} children over the period")
-    exclusion_years = list(range(academic_year_of(P.DATA_START), academic_year_of(end_date) + 1))
-    excl = exclusion_model.simulate(rng, pupils, exclusion_years, end_date)
+    exclusion_years = list(range(academic_year_start(P.DATA_START), academic_year_start(end_date) + 1))
+    excl = exclusion_model.simulate(rng, pupils, exclusion_years, end_date, calendar)
     say(f"synth: {len(excl)} suspensions and permanent exclusions")
-    cases = case_model.simulate(rng, pupils, excl, end_date)
+    cases = case_model.simulate(rng, pupils, excl, end_date, calendar)
     say(f"synth: {len(cases)} CME/PME case episodes")
     return_rows, return_log = returns.simulate(rng, pupils, cases, end_date)
     say(f"synth: {len(return_rows)} PME return rows, {len(return_log)} returns received")
-    att = attendance.simulate(rng, pupils, cases, end_date)
+    att = attendance.simulate(rng, pupils, cases, end_date, calendar)
     say(f"synth: {len(att)} pupil-term attendance rows")
 
     rows: dict[str, int] = {}
@@ -151,7 +161,7 @@ def generate(out_dir, seed: int = 1, size: str = "county", end: str = "2026-10-3
     paths["pme_returns"] = str(folder)
     say(f"synth: wrote {len(by_month)} monthly return workbooks")
 
-    (out / "README.txt").write_text(_readme(seed, size, end_date, rows), encoding="utf-8", newline="\n")
+    (out / "README.txt").write_text(_readme(seed, size, end_date, rows, calendar), encoding="utf-8", newline="\n")
     paths["readme"] = str(out / "README.txt")
     files = sorted(p for p in out.rglob("*") if p.is_file())
     return {
@@ -161,6 +171,7 @@ def generate(out_dir, seed: int = 1, size: str = "county", end: str = "2026-10-3
         "end": end_date.isoformat(),
         "data_start": P.DATA_START.isoformat(),
         "out_dir": str(out),
+        "terms": calendar.term_dates.source,
         "rows": rows,
         "paths": paths,
         "sha256": {str(p.relative_to(out)): sha256(p) for p in files},

@@ -22,10 +22,10 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ..calendar import SchoolCalendar, academic_year_bounds, academic_year_of, load_calendar
+from ..calendar import SchoolCalendar, academic_year_bounds, academic_year_of
+from .dates import school_calendar, school_days
 
 SIZES = {"small": 3_000, "county": 100_000, "large": 300_000}  # pupils, as the synth generator's sizes
-DEFAULT_TERMS = Path(__file__).resolve().parents[2] / "parameters" / "terms" / "shire-county.yaml"
 CHUNK_PUPILS = 20_000
 
 # DfE "Pupil attendance in schools" 2024/25 year to date, England, all schools: sessions by
@@ -128,24 +128,26 @@ def _chunk_table(roll: pd.DataFrame, days: np.ndarray, marks: np.ndarray, as_tex
 
 
 def write_marks(out_dir, seed: int, size: str | int, academic_year: str, fmt: str = "parquet",
-                roll: pd.DataFrame | None = None, calendar: SchoolCalendar | None = None) -> MarksOutput:
+                roll: pd.DataFrame | None = None,
+                calendar: SchoolCalendar | str | Path | None = None) -> MarksOutput:
     """Write a year of session marks for ``size`` (small / county / large, or a number of pupils)
     or for ``roll`` (``pupil_id``, ``school_urn``, and ncy, sen_status, fsm for the propensity).
 
     Files: ``out_dir/attendance_marks/part-NNNNN.<fmt>`` (columns pupil_id, school_urn, date,
-    session, mark) and ``out_dir/attendance_roll.<fmt>``. School days come from ``calendar``
-    (default: Shire County's term dates). Same seed, same files.
+    session, mark) and ``out_dir/attendance_roll.<fmt>``. School days come from ``calendar`` (a
+    calendar or a term-dates file; default: the one ``parameters/la.yaml`` names). Same seed, same
+    files.
     """
     if fmt not in ("parquet", "csv"):
         raise ValueError(f"fmt must be 'parquet' or 'csv', got {fmt!r}")
-    calendar = calendar or load_calendar(DEFAULT_TERMS)
+    calendar = school_calendar(calendar)
     rng = np.random.default_rng(seed)
     if roll is None:
         if isinstance(size, str) and size not in SIZES:
             raise ValueError(f"size must be one of {list(SIZES)} or a number of pupils, got {size!r}")
         roll = synthetic_roll(SIZES.get(size, size) if isinstance(size, str) else int(size), rng)
     first, last = academic_year_bounds(academic_year)
-    days = calendar.school_days(first, last).values.astype("datetime64[D]")
+    days = school_days(calendar, first, last)
     rate = absence_propensity(roll, rng)
     out_dir = Path(out_dir)
     marks_dir = out_dir / "attendance_marks"

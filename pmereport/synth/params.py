@@ -11,7 +11,7 @@ import datetime as dt
 
 from ..contract import codes as C
 
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "1.1.0"  # 1.1: school days from the LA's configured term dates
 
 # The data covers Sept 2022 to the ``end`` date (issue 2: 2022/23 onwards). Cases are simulated from
 # a two-year burn-in so that the caseload is already at its steady level when the data starts.

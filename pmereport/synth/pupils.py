@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from ..calendar import academic_year_label
 from . import params as P
 from .sampling import choose
-from .schooldays import academic_year_label
 
 
 @dataclass
@@ -42,6 +42,11 @@ class Pupils:
     def on_roll(self, year: int) -> np.ndarray:
         """Indices of the pupils on a school roll in academic year ``year``."""
         return np.flatnonzero(self.school_in_year(year) >= 0)
+
+    def extract_characteristics(self, pupil: np.ndarray) -> dict[str, np.ndarray]:
+        """The characteristics the pupil-level extracts carry (ATTENDANCE, EXCLUSIONS: sex, ethnicity,
+        SEN status, FSM), in contract column order, for the pupils at row indices ``pupil``."""
+        return {c: self.frame[c].to_numpy()[pupil] for c in ("sex", "ethnicity", "sen_status", "fsm")}
 
 
 def _thresholded(score: np.ndarray, share: float) -> np.ndarray:

@@ -14,10 +14,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from ..calendar import academic_year_starts
 from . import params as P
 from .pupils import Pupils
+from .dates import next_weekday as _next_weekday
 from .sampling import choose, uniform_days
-from .schooldays import academic_year_of, next_weekday as _next_weekday
 
 DAY = np.timedelta64(1, "D")
 
@@ -71,7 +72,7 @@ def simulate_rows(rng: np.random.Generator, cases: pd.DataFrame, end: dt.date) -
     rows = _case_months(pme, end)
     n = len(rows)
     month_start = pd.PeriodIndex.from_ordinals(rows["month_ordinal"].to_numpy(), freq="M").to_timestamp()
-    year = np.array([academic_year_of(d) for d in month_start.date])
+    year = academic_year_starts(month_start).to_numpy(dtype=np.int64)
     ncy = year - rows["cohort"].to_numpy()
     full_time = np.asarray(P.FULL_TIME_HOURS_BY_NCY)[ncy]
     prov = rows["provision"].to_numpy().copy()

@@ -29,21 +29,24 @@ from pmereport.contract.validate import load_extract
 
 from tiny_data import FILES
 
-TODAY = dt.date(2025, 3, 31)  # injected "today": the tiny data runs from 2024-09 to 2025-02
+TODAY = dt.date(2025, 3, 31)  # injected "today": the rows used here are tiny data's 2024-09 to 2025-02 ones
 FILE_ERROR, ROWS, NOTE, ACCEPTED = "file error", "rows rejected", "note", "accepted"
 
 
-def _base_rows(extract: str) -> list[dict]:
+def _base_row(extract: str) -> dict:
+    """The tiny data folder's first row of ``extract``; for cases, P11 (a PME case of 2024/25 with every
+    pathway stage dated)."""
     text = FILES[f"{extract}.csv"]
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False).to_dict("records")
+    records = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False).to_dict("records")
+    return next(r for r in records if r["case_id"] == "P11") if extract == "cases" else records[0]
 
 
 def rows(extract: str, n: int = 5) -> list[dict]:
     """``n`` valid rows of an extract, varied from the tiny data folder's so that ids stay unique."""
-    base = _base_rows(extract)
+    base = _base_row(extract)
     out = []
     for k in range(n):
-        row = dict(base[{"cases": 1}.get(extract, 0)] if extract != "census" else base[0])
+        row = dict(base)
         if extract == "cases":
             row.update(case_id=f"C{k + 1:04d}", pupil_id=f"P{k + 1:07d}")
         elif extract == "pme_returns":
@@ -214,8 +217,8 @@ def _zip_not_workbook() -> bytes:
 
 def _mixed_encoding() -> bytes:
     lines = FILES["schools.csv"].splitlines()
-    lines[1] = lines[1].replace("Ashby Primary School", "École Élémentaire")
-    lines[2] = lines[2].replace("Brook Academy", "Brook Académie")
+    lines[1] = lines[1].replace("Shire Academy", "Académie de Shire")
+    lines[2] = lines[2].replace("Vale Primary", "École du Val")
     return (lines[0] + "\n" + lines[1] + "\n").encode("utf-8") + (lines[2] + "\n").encode("cp1252") + (
         lines[3] + "\n").encode("utf-8")
 
@@ -240,8 +243,8 @@ CORPUS: list[BadInput] = [
     BadInput("mixed-encoding", "UTF-8 file with one line in Windows-1252", "schools",
              _write("schools.csv", _mixed_encoding()), NOTE, ("mixes encodings",), rows_in_file=3),
     BadInput("cp1252", "Windows-1252 (Excel's 'CSV') with accents", "schools",
-             _write("schools.csv", FILES["schools.csv"].replace("Ashby", "Ashby-Thérèse"), "cp1252"), ACCEPTED,
-             rows_in_file=3, check=lambda d: d["school_name"].iloc[0] == "Ashby-Thérèse Primary School"),
+             _write("schools.csv", FILES["schools.csv"].replace("Shire", "Shire-Thérèse"), "cp1252"), ACCEPTED,
+             rows_in_file=3, check=lambda d: d["school_name"].iloc[0] == "Shire-Thérèse Academy"),
     BadInput("workbook-named-csv", "an Excel workbook saved with a .csv name", "cases",
              _write("cases.csv", _workbook(R5)), FILE_ERROR, ("Excel workbook", "rename")),
     BadInput("binary-csv", "binary data in a .csv file", "cases",
@@ -281,8 +284,8 @@ CORPUS: list[BadInput] = [
     BadInput("stray-quote", "a stray quote that never closes", "cases",
              _write("cases.csv", CASES_CSV.replace("C0003,", 'C0003,"', 1)), FILE_ERROR, ("quote", "line 4")),
     BadInput("extra-field", "a row with one value too many (unquoted comma)", "cases",
-             _write("cases.csv", CASES_CSV.replace("South Shire", "South, Shire", 3).replace(
-                 "South, Shire", "South Shire", 2)), FILE_ERROR, ("line 4", "values but the header has")),
+             _write("cases.csv", CASES_CSV.replace("North Shire", "North, Shire", 3).replace(
+                 "North, Shire", "North Shire", 2)), FILE_ERROR, ("line 4", "values but the header has")),
     BadInput("title-and-stray-quote", "a title line, then a stray quote on line 5", "cases",
              _write("cases.csv", "Cases export\n" + CASES_CSV.replace("C0003,", 'C0003,"', 1)), FILE_ERROR,
              ("quote", "line 5")),
