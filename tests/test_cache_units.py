@@ -5,7 +5,7 @@ import os
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from report_tiny_data import write_tiny_data
+from tiny_data import write_tiny_data
 
 from pmereport.contract.dataset import CachedExtractResult, load, save_cache
 from pmereport.report import cache
@@ -74,9 +74,9 @@ def test_cached_dataset_reads_only_the_extracts_used(tmp_path):
     ds = load(data, cache_dir=tmp_path / "cache")
     assert all(isinstance(r, CachedExtractResult) for r in ds.results.values())
     assert all(r._data is None and r._kept is None for r in ds.results.values())
-    assert len(ds.cases) == 14 and "_source_row" not in ds.cases  # C01-C04, P01-P10
+    assert len(ds.cases) == 17 and "_source_row" not in ds.cases  # C01-C05, P01-P12
     assert [n for n, r in ds.results.items() if r._kept is not None] == ["cases"]
-    assert ds.results["schools"].rows_kept == 2 and ds.results["schools"]._data is None
+    assert ds.results["schools"].rows_kept == 3 and ds.results["schools"]._data is None
 
 
 def test_the_environment_names_agree_with_the_modules_that_read_them():

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from report_tiny_data import PERIOD_END, write_tiny_data
+from tiny_data import PERIOD_END, write_tiny_data
 
 from pmereport.report.run import ReportRunError, run_report
 
@@ -96,10 +96,10 @@ def test_first_run_validates_runs_both_notebooks_and_stores_them(first_run):
     assert any(m.startswith("validating") for m in messages)
     cache = base / "out" / ".pmereport-cache"
     assert len(list((cache / "data").iterdir())) == 1 and len(list((cache / "notebooks").iterdir())) == 2
-    # The tiny data (report_tiny_data.py): 4 CME cases (C01-C04) and 10 PME (P01-P10); closed:
-    # C04 (CME), P09 and P10 (PME).
-    assert (run / "tables" / "cases_by_type.csv").read_text().splitlines()[1:3] == ["CME,4", "PME,10"]
-    assert (run / "tables" / "closed_by_type.csv").read_text().splitlines()[1:3] == ["CME,1", "PME,2"]
+    # The tiny data (tests/tiny_data.py): 5 CME cases (C01-C05) and 12 PME (P01-P12); closed:
+    # C04 and C05 (CME); P09, P10, P11 and P12 (PME).
+    assert (run / "tables" / "cases_by_type.csv").read_text().splitlines()[1:3] == ["CME,5", "PME,12"]
+    assert (run / "tables" / "closed_by_type.csv").read_text().splitlines()[1:3] == ["CME,2", "PME,4"]
 
 
 def test_unchanged_rerun_reuses_everything_and_gives_identical_outputs(first_run):
@@ -149,10 +149,10 @@ def test_one_changed_input_byte_revalidates_and_reruns_everything(first_run, tmp
                      cache_dir=first_run[0] / "out" / ".pmereport-cache")
     assert any(m.startswith("validating") for m in messages)
     assert reused(run) == {"cases.ipynb": False, "closed.ipynb": False}
-    # C02's row is rejected (FIELD_CODE): CME 3 (C01, C03, C04), PME 10.
+    # C02's row is rejected (FIELD_CODE): CME 4 (C01, C03, C04, C05), PME 12.
     quality = json.loads((run / "quality.json").read_text())["extracts"]["cases"]
     assert quality["rows_rejected"] == 1
-    assert (run / "tables" / "cases_by_type.csv").read_text().splitlines()[1:3] == ["CME,3", "PME,10"]
+    assert (run / "tables" / "cases_by_type.csv").read_text().splitlines()[1:3] == ["CME,4", "PME,12"]
 
 
 def _children() -> list[str]:
