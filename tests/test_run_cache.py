@@ -188,3 +188,30 @@ def test_one_worker_cannot_run_them_at_once(tmp_path):
     (tmp_path / "parameters" / "cases.ipynb").write_text(text)
     with pytest.raises(ReportRunError, match="closed never ran while cases was running"):
         run_report(params, out_dir=tmp_path / "out" / "tiny", workers=1, use_cache=False)
+
+
+def test_an_interrupted_run_kills_its_running_kernels(tmp_path):
+    """Ctrl-C during the notebooks: run_report calls abort(kill=True); the kernel of a notebook that
+    would run for a minute dies at once, and the notebook fails with a dead kernel, not a timeout."""
+    import time
+
+    from pmereport.report.notebooks import NotebookJob, NotebookRunner
+
+    notebook = tmp_path / "slow.ipynb"
+    nbformat.write(new_notebook(cells=[
+        new_code_cell("run_dir = None", metadata={"tags": ["parameters"]}),
+        new_code_cell("from pathlib import Path\nPath(run_dir, 'started').write_text('yes')\nimport time\n"
+                      "time.sleep(60)")], metadata=KERNEL), notebook)
+    (tmp_path / "notebooks").mkdir()
+    job = NotebookJob(notebook, {"run_dir": str(tmp_path)}, tmp_path)
+    runner = NotebookRunner(tmp_path / "no-data", timeout=30, final_run_dir=tmp_path, workers=1, say=print)
+    runner.start([job])
+    runner.data_ready()
+    for _ in range(1200):  # until the slow cell has started
+        if (tmp_path / "started").exists():
+            break
+        time.sleep(0.1)
+    runner.abort(kill=True)
+    runner.wait()
+    assert job.error is not None and "Dead" in type(job.error).__name__  # nbclient's DeadKernelError
+    assert not [c for c in _children() if "ipykernel" in c]

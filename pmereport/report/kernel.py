@@ -98,6 +98,13 @@ class NotebookKernel:
             finally:
                 client.stop_channels()
 
+    def kill(self) -> None:
+        """Kill the kernel process at once (safe from any thread): for a run being interrupted,
+        whose notebooks must not go on to the end. The thread running the notebook then fails."""
+        process = getattr(getattr(self.manager, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+
     def shutdown(self) -> None:
         """Stop the kernel (if running) and remove its sockets folder and an empty log."""
         try:

@@ -89,6 +89,7 @@ class NotebookRunner:
         self.workers, self.say = max(1, workers), say
         self._go = threading.Event()
         self._aborted = False
+        self._kernels: dict[str, NotebookKernel] = {}  # the kernels alive now, by notebook
         self._pool: ThreadPoolExecutor | None = None
         self._futures = []
 
@@ -101,9 +102,14 @@ class NotebookRunner:
     def data_ready(self) -> None:
         self._go.set()
 
-    def abort(self) -> None:
+    def abort(self, kill: bool = False) -> None:
+        """Start no notebook that has not started; with ``kill``, also kill the kernels of those
+        running (an interrupted run should not wait for them to finish)."""
         self._aborted = True
         self._go.set()
+        if kill:
+            for kernel in list(self._kernels.values()):
+                kernel.kill()
 
     def wait(self) -> None:
         """Until every started job has finished (a job's own error is kept in ``job.error``)."""
@@ -124,6 +130,7 @@ class NotebookRunner:
 
         env = {DATASET_CACHE_ENV: str(self.data_cache), PUBLISH_REGISTRY_ENV: str(job.registry)}
         kernel = NotebookKernel(job.output.with_suffix(".kernel.log"), job.path.parent, env)
+        self._kernels[job.name] = kernel
         try:
             kernel.start(warm_up_code(job.path))
             self._go.wait()
@@ -141,6 +148,7 @@ class NotebookRunner:
         except Exception as exc:  # reported by run_report, in notebook order
             job.error = exc
         finally:
+            self._kernels.pop(job.name, None)
             kernel.shutdown()
 
 

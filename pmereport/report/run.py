@@ -480,8 +480,8 @@ def _run_locked(params: ReportParams, data: Path | None, out: Path, produced: dt
         say(f"report written to {out}")
         return out
     except BaseException as exc:
-        if runner is not None:
-            runner.abort()
+        if runner is not None:  # an interrupt (Ctrl-C) kills the kernels; an error lets them finish
+            runner.abort(kill=not isinstance(exc, Exception))
             runner.wait_quietly()
         if not isinstance(exc, Exception):
             raise
