@@ -87,3 +87,22 @@ def test_report_pdf_is_byte_identical_to_stock_weasyprint(tmp_path):
         weasyprint.HTML(string=SAMPLE_REPORT, base_url=str(tmp_path)).write_pdf(
             str(tmp_path / "stock.pdf"), pdf_variant=pdf.PDF_VARIANT)
     assert ours.read_bytes() == (tmp_path / "stock.pdf").read_bytes()
+
+
+def test_preload_then_write_gives_the_same_pdf(tmp_path, monkeypatch):
+    pytest.importorskip("weasyprint")
+    monkeypatch.setattr(pdf, "_preloading", [])
+    first = pdf.write_pdf(SAMPLE_REPORT, tmp_path / "first.pdf").read_bytes()
+    pdf.preload()
+    pdf.preload()  # a second call does not start a second thread
+    assert len(pdf._preloading) == 1
+    after = pdf.write_pdf(SAMPLE_REPORT, tmp_path / "after.pdf").read_bytes()
+    assert not pdf._preloading[0].is_alive() and after == first
+
+
+def test_preload_without_engine_leaves_the_error_to_write_pdf(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf, "_preloading", [])
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    pdf.preload()  # no exception from the thread's work
+    with pytest.raises(pdf.PdfEngineUnavailable):
+        pdf.write_pdf("<html></html>", tmp_path / "report.pdf")

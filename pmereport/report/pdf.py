@@ -21,6 +21,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 FIX_PANGO = ("install Pango and a font: on Debian/Ubuntu `sudo apt-get install libpango-1.0-0 "
@@ -102,6 +103,28 @@ def _html_class(weasyprint):
     return LeanHTML
 
 
+_preloading: list[threading.Thread] = []
+
+
+def _warm_up() -> None:
+    try:
+        weasyprint = _weasyprint()
+        _html_class(weasyprint)
+        weasyprint.HTML(string="<p>.</p>").render()  # loads fontconfig's font list and Pango
+    except Exception:  # noqa: BLE001 - write_pdf meets the same error in the caller's thread and reports it
+        pass
+
+
+def preload() -> None:
+    """Import WeasyPrint and set it up (about 0.5 CPU-s, 1 s or more of wall time on a busy machine)
+    in a background thread, e.g. while the notebooks run, so that ``write_pdf`` does not wait for it
+    later. ``write_pdf`` waits for the preload to finish before it starts."""
+    if not _preloading:
+        thread = threading.Thread(target=_warm_up, name="pmereport-pdf-preload", daemon=True)
+        _preloading.append(thread)
+        thread.start()
+
+
 def write_pdf(html_text: str, pdf_path: str | Path, stamp: dt.datetime | None = None) -> Path:
     """Render the report HTML (self-contained) to an A4 PDF at ``pdf_path``.
 
@@ -109,6 +132,8 @@ def write_pdf(html_text: str, pdf_path: str | Path, stamp: dt.datetime | None = 
     gives identical PDF bytes. The PDF is tagged (PDF/UA-1: headings, tables and image alt text
     are marked up for screen readers), as public-sector documents must be accessible.
     """
+    for thread in _preloading:  # never two threads in Pango at once
+        thread.join()
     html_class = _html_class(_weasyprint())
     pdf_path = Path(pdf_path)
     with _source_date_epoch(stamp or dt.datetime(2000, 1, 1)):
