@@ -5,7 +5,7 @@ WeasyPrint renders our HTML to A4 and gives byte-identical PDFs for identical HT
 Pango library, which pip cannot install: ``doctor()`` and ``PdfEngineUnavailable`` say how to fix it.
 
 Speed (issue 7; figures in bench/RESULTS-pack-notes.md, "PDF rendering"): WeasyPrint's own
-user-agent stylesheet gives every element seven pseudo-elements (``::marker`` and six for CSS
+user-agent stylesheet gives every element six pseudo-elements (``::marker`` and five for CSS
 footnotes and notes), whose styles it computes one by one: 18,000 of the 19,600 style computations
 of the county pack. The report has no footnotes or notes and its only list markers are on ``li``,
 so the PDF is made with that stylesheet narrowed to those (``lean_ua_stylesheet``): the PDF bytes
