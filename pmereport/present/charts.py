@@ -12,6 +12,10 @@ import pandas as pd
 from .style import PALETTE, new_figure
 from .suppression import is_symbol
 
+# gap between the axis and a suppressed bar's symbol: the width of one space in the house font
+# (DejaVu Sans: space advance 651 of 2048 font units, at 11 pt: 651 / 2048 * 11 = 3.5 pt)
+SYMBOL_GAP_POINTS = 3.5
+
 
 def _numeric(series: pd.Series) -> pd.Series:
     return pd.to_numeric(series.map(lambda v: None if is_symbol(v) else v), errors="coerce")
@@ -61,7 +65,9 @@ def bar_chart(table: pd.DataFrame, category: str, value: str, *, xlabel: str, yl
     ax.barh([p for p, v in zip(positions, values) if pd.notna(v)], values.dropna(), color=PALETTE[0])
     for p, raw in zip(positions, table[value]):
         if is_symbol(raw):
-            ax.text(0, p, f" {raw}", va="center", ha="left")
+            # offset in points, not a leading space: SVG text drops leading spaces
+            ax.annotate(str(raw), (0, p), xytext=(SYMBOL_GAP_POINTS, 0), textcoords="offset points",
+                        va="center", ha="left")
     ax.set_yticks(list(positions), table[category].astype(str).tolist())
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)

@@ -4,9 +4,17 @@ Colours: the Analysis Function's categorical palette (Government Analysis Functi
 visualisation: colours", 2022: dark blue, turquoise, dark pink, orange, dark grey, light purple, in
 that order), chosen for contrast against white and for the common colour-vision deficiencies; use
 no more colours than a chart needs. Fonts are large enough to read on a printed A4 page. Figures are
-written as SVG with text drawn as paths (no font needed by the reader), a fixed ``svg.hashsalt``
-(matplotlib otherwise makes random element ids) and no ``Date`` metadata, so identical data give
-identical report.html and report.pdf (DESIGN.md section 3, "Determinism").
+written as SVG with a fixed ``svg.hashsalt`` (matplotlib otherwise makes random element ids) and no
+``Date`` metadata, so identical data give identical report.html and report.pdf (DESIGN.md section 3,
+"Determinism").
+
+Chart text is SVG text in DejaVu Sans (``svg.fonttype: none``), not a path per glyph: measured on
+the county monthly pack, WeasyPrint drew the charts in 0.65 CPU-s with glyph paths and 0.42 s
+with text (bench/RESULTS-pack-notes.md, "PDF rendering"), the SVGs are 40% smaller and the chart
+text can be selected and read out in the PDF. WeasyPrint and browsers draw it with the installed
+DejaVu Sans (the font matplotlib measured it with, from its own copy); where DejaVu Sans is missing
+they use the next font of ``SVG_FONT_FAMILY`` (Liberation Sans or Arial: narrower, so labels
+still fit), never a serif default.
 """
 from __future__ import annotations
 
@@ -42,9 +50,11 @@ HOUSE_RC = {
     "xtick.color": TEXT_COLOUR,
     "ytick.color": TEXT_COLOUR,
     "legend.frameon": False,
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",
     "svg.hashsalt": "pmereport",
 }
+CHART_FONT = HOUSE_RC["font.family"]
+SVG_FONT_FAMILY = "'DejaVu Sans', 'Liberation Sans', Arial, sans-serif"  # what the SVG text asks for
 
 
 def apply_house_style() -> None:
@@ -70,11 +80,13 @@ def new_figure(title: str | None = None, *, xlabel: str | None = None, ylabel: s
 
 
 def svg_bytes(fig) -> bytes:
-    """The figure as SVG bytes, identical for identical figures (fixed ids, no date)."""
-    with matplotlib.rc_context({"svg.hashsalt": "pmereport", "svg.fonttype": "path"}):
+    """The figure as SVG bytes, identical for identical figures (fixed ids, no date); text as SVG
+    text in the house font, with fallbacks for readers that do not have it."""
+    with matplotlib.rc_context({"svg.hashsalt": "pmereport", "svg.fonttype": "none"}):
         buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    return buffer.getvalue()
+    return buffer.getvalue().replace(f"font-family: '{CHART_FONT}'".encode(),
+                                     f"font-family: {SVG_FONT_FAMILY}".encode())
 
 
 def svg_data_uri(svg: bytes) -> str:
