@@ -34,7 +34,7 @@ from . import manifest as mf
 from .cache import RunCache, data_key, default_root, file_hashes, notebook_key, pdf_key
 from .lock import RunLocked, acquire as acquire_lock, release as release_lock
 from .notebooks import PUBLISH_FOLDER, NotebookJob, NotebookRunner, restore_from_cache, store_in_cache
-from .pdf import PdfEngineUnavailable, write_pdf
+from .pdf import PdfEngineUnavailable, preload as preload_pdf, write_pdf
 
 if TYPE_CHECKING:
     from ..contract.dataset import Dataset
@@ -408,6 +408,23 @@ def _validate(data: Path, step: _DataStep, work: Path, cache: RunCache, say: Cal
     return quality, inputs
 
 
+def _import_output_writers() -> None:
+    from . import excel, html, publish  # noqa: F401 - imported for their import time only
+    preload_pdf()  # then WeasyPrint, in a thread of its own that write_pdf waits for
+
+
+def _preload_outputs():
+    """Import the Excel and HTML writers and set up WeasyPrint in the background while the notebooks
+    run, so that writing the outputs does not begin with seconds of imports. Returns the thread:
+    join it before this thread imports anything else (two threads importing modules that import
+    each other can deadlock)."""
+    import threading
+
+    imports = threading.Thread(target=_import_output_writers, name="pmereport-output-imports", daemon=True)
+    imports.start()
+    return imports
+
+
 def _run_locked(params: ReportParams, data: Path | None, out: Path, produced: dt.date,
                 say: Callable[[str], None], started: dt.datetime, cache: RunCache, workers: int) -> Path:
     """The run itself, while this process holds the lock on ``out``."""
@@ -451,13 +468,15 @@ def _run_locked(params: ReportParams, data: Path | None, out: Path, produced: dt
         for note in record["data_notes"]:
             say(f"warning: {note}")
         runner.data_ready()
+        imports = _preload_outputs()  # the parent only waits while the notebooks run
+        step = "running the notebooks"
+        runner.wait()
+        imports.join()
         for job in jobs:
             if hits.get(job.name):
                 step = f"reusing notebook {job.name}"
                 restore_from_cache(job, hits[job.name])
                 say(f"notebook {job.name}: inputs unchanged since an earlier run, reused")
-        step = "running the notebooks"
-        runner.wait()
         for job in jobs:
             if job.error is not None:
                 step, record["failed_notebook"] = f"running notebook {job.name}", job.name
