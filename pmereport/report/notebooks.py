@@ -2,9 +2,10 @@
 
 Issue 7 (performance): the notebooks of a report are independent (each reads the validated data
 from the run's Parquet cache and publishes its own tables and figures), so they run at the same
-time, up to ``workers`` at once (default: the machine's cores). Each kernel is started and has
-imported what its notebook imports while the parent process is still validating the data; the
-notebook itself starts when ``data_ready`` is called. A notebook whose cache key (report/cache.py)
+time, up to ``workers`` at once (default: the machine's cores). Up to twice as many kernels are
+started ahead, each importing what its notebook imports while the parent process is still
+validating the data or the first notebooks run; a notebook itself starts when ``data_ready`` has
+been called and one of the ``workers`` places is free. A notebook whose cache key (report/cache.py)
 is already stored is not run at all: its executed copy, tables and figures are copied in.
 
 Each notebook publishes into its own registry file (``.publish/<notebook>.jsonl``), so the
@@ -88,6 +89,9 @@ class NotebookRunner:
         self.data_cache, self.timeout, self.final_run_dir = data_cache, timeout, final_run_dir
         self.workers, self.say = max(1, workers), say
         self._go = threading.Event()
+        self._places = threading.Semaphore(self.workers)  # notebooks executing at once
+        self._turns = threading.Condition()  # notebooks start in the report's order
+        self._next = 0
         self._aborted = False
         self._kernels: dict[str, NotebookKernel] = {}  # the kernels alive now, by notebook
         self._pool: ThreadPoolExecutor | None = None
@@ -96,8 +100,8 @@ class NotebookRunner:
     def start(self, jobs: list[NotebookJob]) -> None:
         if not jobs:
             return
-        self._pool = ThreadPoolExecutor(max_workers=min(self.workers, len(jobs)), thread_name_prefix="notebook")
-        self._futures = [self._pool.submit(self._run, job) for job in jobs]
+        self._pool = ThreadPoolExecutor(max_workers=min(2 * self.workers, len(jobs)), thread_name_prefix="notebook")
+        self._futures = [self._pool.submit(self._run, job, i) for i, job in enumerate(jobs)]
 
     def data_ready(self) -> None:
         self._go.set()
@@ -107,6 +111,8 @@ class NotebookRunner:
         running (an interrupted run should not wait for them to finish)."""
         self._aborted = True
         self._go.set()
+        with self._turns:
+            self._turns.notify_all()
         if kill:
             for kernel in list(self._kernels.values()):
                 kernel.kill()
@@ -125,29 +131,49 @@ class NotebookRunner:
         except BaseException:  # noqa: BLE001 - the run is already failing with its own error
             pass
 
-    def _run(self, job: NotebookJob) -> None:
+    def _turn(self, index: int, execute: bool) -> bool:
+        """Wait for notebook ``index``'s turn (the report's order), then take a place to execute
+        (``execute``) or just pass the turn on; False if the run was aborted meanwhile."""
+        with self._turns:
+            self._turns.wait_for(lambda: self._next == index or self._aborted)
+            if self._aborted:
+                return False
+            if execute:
+                self._places.acquire()
+            self._next += 1
+            self._turns.notify_all()
+            return True
+
+    def _run(self, job: NotebookJob, index: int) -> None:
         import papermill
 
         env = {DATASET_CACHE_ENV: str(self.data_cache), PUBLISH_REGISTRY_ENV: str(job.registry)}
         kernel = NotebookKernel(job.output.with_suffix(".kernel.log"), job.path.parent, env)
         self._kernels[job.name] = kernel
+        turn_taken = False
         try:
             kernel.start(warm_up_code(job.path))
             self._go.wait()
-            if self._aborted:
+            turn_taken = True
+            if not self._turn(index, execute=True):
                 return
-            self.say(f"running notebook {job.name}")
-            started = time.perf_counter()
-            papermill.execute_notebook(str(job.path), str(job.output), parameters=job.parameters,
-                                       kernel_name="python3", progress_bar=False, log_output=False,
-                                       request_save_on_cell_execute=False, execution_timeout=self.timeout,
-                                       start_timeout=120, km=kernel.manager)
+            try:
+                self.say(f"running notebook {job.name}")
+                started = time.perf_counter()
+                papermill.execute_notebook(str(job.path), str(job.output), parameters=job.parameters,
+                                           kernel_name="python3", progress_bar=False, log_output=False,
+                                           request_save_on_cell_execute=False, execution_timeout=self.timeout,
+                                           start_timeout=120, km=kernel.manager)
+            finally:
+                self._places.release()
             job.executed = save_executed(job.output, job.work, self.final_run_dir)
             job.seconds = time.perf_counter() - started
             self.say(f"notebook {job.name} done in {job.seconds:.1f} s")
         except Exception as exc:  # reported by run_report, in notebook order
             job.error = exc
         finally:
+            if not turn_taken:  # failed before its turn (e.g. the kernel did not start): pass it on
+                self._turn(index, execute=False)
             self._kernels.pop(job.name, None)
             kernel.shutdown()
 
