@@ -140,9 +140,18 @@ def _where(paths: list[str]) -> str:
 
 def _aggregate(con: duckdb.DuckDBPyConnection, marks, calendar: SchoolCalendar) -> None:
     """Scan the marks once into the temp table ``term_totals`` (pupil, school, term number,
-    sessions possible / authorised / unauthorised) and check what the scan saw."""
+    sessions possible / authorised / unauthorised) and check what the scan saw.
+
+    Every mark must be counted: none with an unknown code or a date outside the configured terms.
+    Parquet files state their row count (read without a scan), so the scan joins the lookups with
+    inner joins, the faster kind, and a mark they drop shows as a shortfall against that count. A
+    CSV file's count would need a scan of its own, so there left joins keep unmatched marks and the
+    same pass counts them. Either way a bad mark is then looked for and named."""
     paths, fmt = _files(marks)
     _load_lookups(con, calendar)
+    source = marks_relation_sql(paths, fmt)
+    counted_by_file = fmt == ".parquet"
+    join = "JOIN" if counted_by_file else "LEFT JOIN"
     try:
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE term_totals AS
@@ -150,16 +159,21 @@ def _aggregate(con: duckdb.DuckDBPyConnection, marks, calendar: SchoolCalendar) 
                    coalesce(sum(k.possible), 0) AS sessions_possible,
                    coalesce(sum(k.authorised), 0) AS sessions_authorised,
                    coalesce(sum(k.unauthorised), 0) AS sessions_unauthorised,
-                   count(*) - count(k.mark) AS unknown_marks, count(*) AS marks
-            FROM {marks_relation_sql(paths, fmt)} AS m
-                 LEFT JOIN term_days AS t ON m.date = t.date
-                 LEFT JOIN mark_codes AS k ON m.mark = k.mark
+                   count(*) AS marks{"" if counted_by_file else ", count(*) - count(k.mark) AS unknown_marks"}
+            FROM {source} AS m
+                 {join} term_days AS t ON m.date = t.date
+                 {join} mark_codes AS k ON m.mark = k.mark
             GROUP BY ALL""")
+        if counted_by_file:
+            in_files, = con.execute(f"SELECT count(*) FROM {source}").fetchone()
+            counted, = con.execute("SELECT coalesce(sum(marks), 0) FROM term_totals").fetchone()
+            all_counted = counted == in_files
+        else:
+            all_counted = con.execute("SELECT coalesce(sum(unknown_marks), 0) = 0 AND count(*) FILTER "
+                                      "(WHERE term_no IS NULL) = 0 FROM term_totals").fetchone()[0]
     except duckdb.Error as exc:
         raise MarksError(f"cannot read marks {_where(paths)}: {exc}") from None
-    unknown, outside = con.execute("SELECT sum(unknown_marks), count(*) FILTER (WHERE term_no IS NULL) "
-                                   "FROM term_totals").fetchone()
-    if unknown or outside:
+    if not all_counted:
         _raise_first_bad_mark(con, marks_relation_sql(paths, fmt, filename=True))
     too_many = con.execute("SELECT t.pupil_id, t.school_urn, t.term_no, t.marks FROM term_totals AS t "
                            "JOIN term_weekdays AS w USING (term_no) WHERE t.marks > 2 * w.weekdays LIMIT 1").fetchone()
