@@ -3,8 +3,8 @@
 Generates a year of synthetic marks for a county (default 100,000 pupils = 38 million marks) as
 Parquet and as CSV, then times, each in a fresh process (so peak memory is the step's own):
 
-- ours: ``term_aggregates_from_marks`` (DuckDB) + ``year_to_date`` + summaries by school, year
-  group, FSM and SEN (pandas on the small aggregate);
+- ours: ``attendance_from_marks`` (DuckDB): term aggregates, year to date per enrolment and the
+  summaries by school, year group, FSM and SEN, all in one connection;
 - plain: the same figures written directly as DuckDB SQL (term totals, year to date per
   enrolment, the four summaries), as the yardstick.
 
@@ -82,7 +82,6 @@ def run_step(which: str, data_dir: Path, fmt: str) -> dict:
     import pandas as pd
 
     from pmereport.calendar import load_calendar
-    from pmereport.metrics.attendance import summary
     from pmereport.metrics.attendance_marks import attendance_from_marks, connect
 
     marks_dir = data_dir / "attendance_marks"
@@ -90,10 +89,9 @@ def run_step(which: str, data_dir: Path, fmt: str) -> dict:
     start = time.perf_counter()
     if which == "ours":
         calendar = load_calendar(TERMS)
-        ytd = attendance_from_marks(marks_dir, calendar, YEAR, data_dir / f"attendance_roll.{fmt}").year_to_date
-        by_school = summary(ytd, "school_urn")
-        for by in ("ncy", "fsm", "sen_status"):
-            summary(ytd, by)
+        result = attendance_from_marks(marks_dir, calendar, YEAR, data_dir / f"attendance_roll.{fmt}",
+                                       summaries=("school_urn", "ncy", "fsm", "sen_status"))
+        by_school = result.summaries["school_urn"]
     else:
         con = connect()
         statements = plain_sql(data_dir, fmt)

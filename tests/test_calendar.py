@@ -136,3 +136,14 @@ def test_inset_day_on_a_weekend_is_rejected():
         "SUM": {"start": "2025-04-22", "end": "2025-07-22"}}, "inset_days": ["2024-09-07"]}}}
     with pytest.raises(TermDatesError, match="INSET day 2024-09-07 must be a weekday in term time"):
         parse_term_dates(spec, source="t.yaml")
+
+
+def test_bank_holidays_are_worked_out_on_first_use():
+    # Reading the terms (all that counting session marks needs) must not import `holidays`
+    # (about 0.1 s); the first school-day count does, and gets them right: Thu 1 .. Fri 9 May 2025
+    # with the May Day bank holiday on Mon 5 May = 6 school days (as test_across_may_day_bank_holiday)
+    fresh = load_calendar(TERMS_FILE)
+    assert [t.code for t in fresh.terms[:3]] == ["AUT", "SPR", "SUM"]
+    assert "bank_holidays" not in vars(fresh) and "school_day_index" not in vars(fresh)
+    assert fresh.count_school_days("2025-05-01", "2025-05-09") == 6
+    assert pd.Timestamp("2025-05-05") in fresh.bank_holidays

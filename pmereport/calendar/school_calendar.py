@@ -8,14 +8,28 @@ normal week is 5 school days.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 
-import holidays
 import numpy as np
 import pandas as pd
 
 from .academic_year import academic_year_bounds, academic_year_of
 from .terms import Term, TermDates, read_term_dates
+
+
+@lru_cache(maxsize=8)
+def england_bank_holidays(first_year: int, last_year: int) -> tuple[tuple[pd.Timestamp, str], ...]:
+    """Bank holidays in England from 1 January ``first_year`` to 31 December ``last_year``, in date
+    order, with their names (``holidays`` package, GB subdivision ENG).
+
+    Imported and computed on first use and remembered: importing ``holidays`` loads every country
+    it knows (about 0.1 s), which work that needs only term dates (e.g. counting session marks)
+    should not pay."""
+    import holidays
+
+    england = holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))
+    return tuple(sorted((pd.Timestamp(day), name) for day, name in england.items()))
 
 
 class OutsideTermsError(ValueError):
@@ -50,10 +64,20 @@ class SchoolCalendar:
         self._years = set(years)
         self.first_day = academic_year_bounds(years[0])[0]
         self.last_day = academic_year_bounds(years[-1])[1]
-        england = holidays.country_holidays(
-            "GB", subdiv="ENG", years=range(self.first_day.year, self.last_day.year + 1))
-        self.bank_holidays = pd.DatetimeIndex(sorted(pd.Timestamp(d) for d in england))
-        self._bank_holiday_names = {pd.Timestamp(d): name for d, name in england.items()}
+
+    # School days need the bank holidays: built on first use (see england_bank_holidays).
+    @cached_property
+    def _bank_holiday_names(self) -> dict[pd.Timestamp, str]:
+        return dict(england_bank_holidays(self.first_day.year, self.last_day.year))
+
+    @cached_property
+    def bank_holidays(self) -> pd.DatetimeIndex:
+        """Bank holidays in England over the configured academic years."""
+        return pd.DatetimeIndex(list(self._bank_holiday_names))
+
+    @cached_property
+    def school_day_index(self) -> pd.DatetimeIndex:
+        """Every school day of the configured terms, in order."""
         days = []
         for t in self.terms:
             span = pd.date_range(t.start, t.end, freq="D")
@@ -62,9 +86,12 @@ class SchoolCalendar:
                 keep &= ~((span >= t.half_term_start) & (span <= t.half_term_end))
             days.append(span[keep])
         all_days = days[0].append(days[1:]) if len(days) > 1 else days[0]
-        excluded = self.bank_holidays.append(pd.DatetimeIndex(term_dates.inset_days))
-        self.school_day_index = all_days[~all_days.isin(excluded)]
-        self._days = self.school_day_index.values.astype("datetime64[D]")
+        excluded = self.bank_holidays.append(pd.DatetimeIndex(self.term_dates.inset_days))
+        return all_days[~all_days.isin(excluded)]
+
+    @cached_property
+    def _days(self) -> np.ndarray:
+        return self.school_day_index.values.astype("datetime64[D]")
 
     @classmethod
     def from_file(cls, path: str | Path) -> "SchoolCalendar":

@@ -8,6 +8,7 @@ Session-level marks are reduced to the same term aggregates out of core by
 """
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Sequence
 
 import pandas as pd
@@ -110,3 +111,45 @@ def term_attendance(attendance: pd.DataFrame, by: Sequence[str] = ("pupil_id",))
     if "sen_status" in attendance and "sen_status" not in keys:
         out = out.join(g["sen_status"].last())
     return add_rates(out.reset_index())
+
+
+class AttendanceYear:
+    """One academic year of an attendance frame (per-term aggregates) and the frames the triggers
+    and the attendance tables derive from it, each worked out once, on first use, then shared.
+
+    ``attendance`` must not change while this object is in use (the derived frames are not
+    recomputed). Flags use the default thresholds; re-apply :func:`add_rates` for others.
+    """
+
+    def __init__(self, attendance: pd.DataFrame, academic_year: str):
+        self.attendance = attendance
+        self.academic_year = academic_year
+
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """The rows of the academic year."""
+        in_year = self.attendance["academic_year"] == self.academic_year
+        return self.attendance if in_year.all() else self.attendance[in_year]
+
+    @cached_property
+    def by_enrolment(self) -> pd.DataFrame:
+        """:func:`year_to_date` per enrolment (pupil and school): the attendance tables' view."""
+        return year_to_date(self.rows, self.academic_year)
+
+    @cached_property
+    def by_pupil(self) -> pd.DataFrame:
+        """Year to date per pupil, summed over their schools (the triggers' view: the LA's concern
+        is the child): sessions, rates and flags, and ``latest_term``, the last term with a row
+        (as :func:`year_to_date` with ``by=["pupil_id"]``, without the characteristics)."""
+        enrolments = self.by_enrolment
+        order = _term_order(enrolments["latest_term"].astype(object)).astype("int64")
+        # by_enrolment is sorted by pupil, so groups in order of appearance are already sorted
+        g = enrolments.assign(_order=order).groupby("pupil_id", sort=False, observed=True)
+        out = g[SESSION_COLUMNS].sum()
+        out["latest_term"] = g["_order"].max().map(dict(enumerate(TERMS)))
+        return add_rates(out.reset_index())
+
+    @cached_property
+    def pupil_terms(self) -> pd.DataFrame:
+        """:func:`term_attendance` per pupil: each term's attendance, summed over schools."""
+        return term_attendance(self.rows)

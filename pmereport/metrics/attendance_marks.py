@@ -15,7 +15,7 @@ required are not possible sessions (Q too: it is absent from DfE's possible-sess
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -25,7 +25,8 @@ import pandas as pd
 
 from ..calendar import SchoolCalendar
 from ..contract.codes import TERMS
-from .attendance import ENROLMENT, add_rates
+from .attendance import ENROLMENT, SESSION_COLUMNS, add_rates
+from .attendance_sql import summary_duckdb
 
 PRESENT = ("/", "\\", "L")
 APPROVED_ACTIVITY = ("B", "J", "K", "P", "V", "W")  # attending a place other than the school
@@ -96,12 +97,14 @@ def term_days(calendar: SchoolCalendar) -> pd.DataFrame:
     return out
 
 
+# Each DfE mark with 0/1 flags: a possible session, authorised absence, unauthorised absence.
+MARK_CODE_ROWS = tuple((m, int(m in POSSIBLE), int(c == "authorised"), int(c == "unauthorised"))
+                       for m, c in MARK_CATEGORY.items())
+
+
 def mark_codes() -> pd.DataFrame:
     """Each DfE mark with 0/1 columns: a possible session, authorised, unauthorised absence."""
-    return pd.DataFrame({"mark": list(MARK_CATEGORY),
-                         "possible": [int(m in POSSIBLE) for m in MARK_CATEGORY],
-                         "authorised": [int(c == "authorised") for c in MARK_CATEGORY.values()],
-                         "unauthorised": [int(c == "unauthorised") for c in MARK_CATEGORY.values()]})
+    return pd.DataFrame(MARK_CODE_ROWS, columns=["mark", "possible", "authorised", "unauthorised"])
 
 
 def connect(threads: int | None = None, memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
@@ -114,13 +117,21 @@ def connect(threads: int | None = None, memory_limit: str = "1GB") -> duckdb.Duc
 
 
 def _load_lookups(con: duckdb.DuckDBPyConnection, calendar: SchoolCalendar) -> None:
-    weekdays = pd.DataFrame({"term_no": np.arange(len(calendar.terms), dtype="int16"),
-                             "weekdays": [len(pd.bdate_range(t.start, t.end)) for t in calendar.terms]})
-    for name, frame in (("term_days", term_days(calendar)), ("mark_codes", mark_codes()),
-                        ("term_weekdays", weekdays)):
-        con.register(f"{name}_df", frame)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_df")
-        con.unregister(f"{name}_df")
+    """Create the small lookup tables the scan joins: ``term_days`` (as :func:`term_days`),
+    ``mark_codes`` (as :func:`mark_codes`, INTEGER flags) and ``term_weekdays`` (Monday to Friday
+    per term: the bound of the duplicated-marks check). Written as SQL values rather than
+    registered pandas frames, which cost more than the tables are worth."""
+    spans = ", ".join(f"({i}, DATE '{t.start.date()}', DATE '{t.end.date()}')" for i, t in enumerate(calendar.terms))
+    codes = ", ".join(f"('{m.replace(chr(39), chr(39) * 2)}', {p}, {a}, {u})" for m, p, a, u in MARK_CODE_ROWS)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE term_days AS
+        SELECT CAST(unnest(generate_series(first_day, last_day, INTERVAL 1 DAY)) AS DATE) AS date,
+               CAST(term_no AS SMALLINT) AS term_no
+        FROM (VALUES {spans}) AS t(term_no, first_day, last_day)""")
+    con.execute("CREATE OR REPLACE TEMP TABLE term_weekdays AS SELECT term_no, count(*) AS weekdays "
+                "FROM term_days WHERE isodow(date) <= 5 GROUP BY term_no")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE mark_codes AS SELECT * FROM (VALUES {codes}) "
+                "AS k(mark, possible, authorised, unauthorised)")
 
 
 def _where(paths: list[str]) -> str:
@@ -129,9 +140,18 @@ def _where(paths: list[str]) -> str:
 
 def _aggregate(con: duckdb.DuckDBPyConnection, marks, calendar: SchoolCalendar) -> None:
     """Scan the marks once into the temp table ``term_totals`` (pupil, school, term number,
-    sessions possible / authorised / unauthorised) and check what the scan saw."""
+    sessions possible / authorised / unauthorised) and check what the scan saw.
+
+    Every mark must be counted: none with an unknown code or a date outside the configured terms.
+    Parquet files state their row count (read without a scan), so the scan joins the lookups with
+    inner joins, the faster kind, and a mark they drop shows as a shortfall against that count. A
+    CSV file's count would need a scan of its own, so there left joins keep unmatched marks and the
+    same pass counts them. Either way a bad mark is then looked for and named."""
     paths, fmt = _files(marks)
     _load_lookups(con, calendar)
+    source = marks_relation_sql(paths, fmt)
+    counted_by_file = fmt == ".parquet"
+    join = "JOIN" if counted_by_file else "LEFT JOIN"
     try:
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE term_totals AS
@@ -139,16 +159,21 @@ def _aggregate(con: duckdb.DuckDBPyConnection, marks, calendar: SchoolCalendar) 
                    coalesce(sum(k.possible), 0) AS sessions_possible,
                    coalesce(sum(k.authorised), 0) AS sessions_authorised,
                    coalesce(sum(k.unauthorised), 0) AS sessions_unauthorised,
-                   count(*) - count(k.mark) AS unknown_marks, count(*) AS marks
-            FROM {marks_relation_sql(paths, fmt)} AS m
-                 LEFT JOIN term_days AS t ON m.date = t.date
-                 LEFT JOIN mark_codes AS k ON m.mark = k.mark
+                   count(*) AS marks{"" if counted_by_file else ", count(*) - count(k.mark) AS unknown_marks"}
+            FROM {source} AS m
+                 {join} term_days AS t ON m.date = t.date
+                 {join} mark_codes AS k ON m.mark = k.mark
             GROUP BY ALL""")
+        if counted_by_file:
+            in_files, = con.execute(f"SELECT count(*) FROM {source}").fetchone()
+            counted, = con.execute("SELECT coalesce(sum(marks), 0) FROM term_totals").fetchone()
+            all_counted = counted == in_files
+        else:
+            all_counted = con.execute("SELECT coalesce(sum(unknown_marks), 0) = 0 AND count(*) FILTER "
+                                      "(WHERE term_no IS NULL) = 0 FROM term_totals").fetchone()[0]
     except duckdb.Error as exc:
         raise MarksError(f"cannot read marks {_where(paths)}: {exc}") from None
-    unknown, outside = con.execute("SELECT sum(unknown_marks), count(*) FILTER (WHERE term_no IS NULL) "
-                                   "FROM term_totals").fetchone()
-    if unknown or outside:
+    if not all_counted:
         _raise_first_bad_mark(con, marks_relation_sql(paths, fmt, filename=True))
     too_many = con.execute("SELECT t.pupil_id, t.school_urn, t.term_no, t.marks FROM term_totals AS t "
                            "JOIN term_weekdays AS w USING (term_no) WHERE t.marks > 2 * w.weekdays LIMIT 1").fetchone()
@@ -202,7 +227,7 @@ def _categories(calendar: SchoolCalendar, term_no: np.ndarray) -> tuple[pd.Categ
     return year, term
 
 
-SESSIONS_SQL = "sessions_possible, sessions_authorised, sessions_unauthorised"
+SESSIONS_SQL = ", ".join(SESSION_COLUMNS)
 
 
 def _fetch_terms(con: duckdb.DuckDBPyConnection, calendar: SchoolCalendar, chars: str, join: str) -> pd.DataFrame:
@@ -210,7 +235,7 @@ def _fetch_terms(con: duckdb.DuckDBPyConnection, calendar: SchoolCalendar, chars
     year, term = _categories(calendar, out.pop("term_no").to_numpy("int16"))
     out.insert(2, "academic_year", year)
     out.insert(3, "term", term)
-    return out.astype({c: "int64" for c in SESSIONS_SQL.split(", ")})
+    return out.astype({c: "int64" for c in SESSION_COLUMNS})
 
 
 def term_aggregates_from_marks(marks, calendar: SchoolCalendar, roll: Roll = None, *,
@@ -235,14 +260,16 @@ def term_aggregates_from_marks(marks, calendar: SchoolCalendar, roll: Roll = Non
 
 @dataclass(frozen=True)
 class MarksAttendance:
-    """What :func:`attendance_from_marks` computes: per term (for the triggers) and year to date."""
+    """What :func:`attendance_from_marks` computes: per term (for the triggers), year to date and
+    any summaries asked for."""
 
     terms: pd.DataFrame  # as term_aggregates_from_marks, with the roll's sen_status (for ATT03)
     year_to_date: pd.DataFrame  # as attendance.year_to_date, one row per enrolment
+    summaries: dict[str | None, pd.DataFrame] = field(default_factory=dict)  # by -> as attendance.summary
 
 
 def attendance_from_marks(marks, calendar: SchoolCalendar, academic_year: str, roll: Roll = None,
-                          *, up_to_term: str | None = None,
+                          *, up_to_term: str | None = None, summaries: Iterable[str | None] = (),
                           con: duckdb.DuckDBPyConnection | None = None) -> MarksAttendance:
     """Term aggregates and the year to date per enrolment from one scan of the marks. The roll's
     characteristics are joined once per enrolment; the term rows get only ``sen_status`` (the
@@ -251,6 +278,10 @@ def attendance_from_marks(marks, calendar: SchoolCalendar, academic_year: str, r
     The year-to-date sums over terms are done by DuckDB on the term totals it already holds (same
     result as :func:`pmereport.metrics.attendance.year_to_date` on the term frame, which the tests
     check); rates and flags are added by the shared :func:`~pmereport.metrics.attendance.add_rates`.
+    ``summaries`` names the groupings wanted (a roll column such as ``school_urn``, ``ncy``,
+    ``fsm``; None = all enrolments): each is computed by DuckDB in the same connection
+    (:func:`pmereport.metrics.attendance_sql.summary_duckdb`, the figures of
+    :func:`pmereport.metrics.attendance.summary`).
     """
     order = list(TERMS)
     term_nos = [i for i, t in enumerate(calendar.terms) if t.academic_year == academic_year
@@ -263,18 +294,18 @@ def attendance_from_marks(marks, calendar: SchoolCalendar, academic_year: str, r
     roll_columns = _load_roll(con, roll)
     terms = _fetch_terms(con, calendar, *_roll_sql(roll_columns, ["sen_status"]))
     chars, join = _roll_sql(roll_columns)
-    ytd = con.execute(f"""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE year_to_date AS
         SELECT e.*{chars}
-        FROM (SELECT pupil_id, school_urn, sum(sessions_possible) AS sessions_possible,
-                     sum(sessions_authorised) AS sessions_authorised,
-                     sum(sessions_unauthorised) AS sessions_unauthorised, max(term_no) AS latest_term_no
+        FROM (SELECT pupil_id, school_urn, {", ".join(f"CAST(sum({c}) AS BIGINT) AS {c}" for c in SESSION_COLUMNS)},
+                     max(term_no) AS latest_term_no
               FROM term_totals WHERE term_no IN ({", ".join(map(str, term_nos))})
-              GROUP BY pupil_id, school_urn) AS e{join}
-    """).df()
+              GROUP BY pupil_id, school_urn) AS e{join}""")
+    ytd = con.execute("SELECT * FROM year_to_date").df()
     _, latest = _categories(calendar, ytd.pop("latest_term_no").to_numpy("int16"))
     ytd["latest_term"] = latest
-    ytd = ytd.astype({c: "int64" for c in SESSIONS_SQL.split(", ")})
-    return MarksAttendance(terms, add_rates(ytd))
+    by_group = {by: summary_duckdb(con, "year_to_date", by) for by in summaries}
+    return MarksAttendance(terms, add_rates(ytd), by_group)
 
 
 def _raise_first_bad_mark(con, source: str) -> None:

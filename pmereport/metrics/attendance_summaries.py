@@ -14,7 +14,7 @@ import pandas as pd
 from ..calendar import SchoolCalendar, academic_year_of
 from ..contract.codes import SCHOOL_PHASES, SEN_STATUS, TERMS, YES_NO
 from ..io.published import read_published
-from .attendance import summary, year_to_date
+from .attendance import AttendanceYear, add_rates, summary
 
 YEAR_GROUPS = {0: "Reception", **{n: f"Year {n}" for n in range(1, 14)}}
 BREAKDOWNS = {  # breakdown name -> (column, labels in order)
@@ -28,12 +28,21 @@ ENGLAND_PHASES = {"Primary": "PRI", "Secondary": "SEC", "Special": "SPE", "Total
 
 
 def attendance_year_to_date(attendance: pd.DataFrame, schools: pd.DataFrame, as_of,
-                            thresholds: Mapping[str, Mapping]) -> pd.DataFrame:
+                            thresholds: Mapping[str, Mapping], shared: AttendanceYear | None = None) -> pd.DataFrame:
     """Per enrolment (pupil and school), the academic year of ``as_of`` so far, with the school's
-    phase; persistent / severe flags at the thresholds of triggers ATT01 / ATT02."""
-    ytd = year_to_date(attendance, academic_year_of(pd.Timestamp(as_of)),
-                       persistent_share=thresholds["ATT01"]["missed_share"],
-                       severe_share=thresholds["ATT02"]["missed_share"])
+    phase; persistent / severe flags at the thresholds of triggers ATT01 / ATT02.
+
+    ``shared``: the :class:`~pmereport.metrics.attendance.AttendanceYear` the trigger evaluation
+    already worked out from the same frame (``evaluation.derived.get("attendance_year")``), so the
+    year to date is not computed twice; None computes it here."""
+    year = academic_year_of(pd.Timestamp(as_of))
+    if shared is None:
+        shared = AttendanceYear(attendance, year)
+    elif shared.attendance is not attendance or shared.academic_year != year:
+        raise ValueError(f"shared attendance year {shared.academic_year} was worked out from another frame or year "
+                         f"than the one given ({year})")
+    ytd = add_rates(shared.by_enrolment, persistent_share=thresholds["ATT01"]["missed_share"],
+                    severe_share=thresholds["ATT02"]["missed_share"])
     phase = schools.drop_duplicates("school_urn").set_index("school_urn")["phase"]
     return ytd.assign(phase=ytd["school_urn"].map(phase))
 
@@ -88,15 +97,16 @@ def intensive_support_by_term(crossings: pd.DataFrame, attendance: pd.DataFrame,
     as_of = pd.Timestamp(as_of).normalize()
     year = academic_year_of(as_of)
     this_year = attendance[(attendance["academic_year"] == year) & (attendance["sessions_possible"] > 0)]
-    rows = []
-    for code, label in TERMS.items():
-        if code not in set(this_year["term"]):
-            continue
-        end = min(calendar.term(year, code).end, as_of)
-        crossed = crossings[crossings["date_crossed"] == end]
-        ehcp = crossed["threshold"].round(6) == round(ehcp_line * 100, 6)
-        rows.append({"term": f"{label} {year}", "pupils": this_year.loc[this_year["term"] == code, "pupil_id"].nunique(),
-                     "below_line": crossed["pupil_id"].nunique(), "below_line_ehcp": crossed.loc[ehcp, "pupil_id"].nunique()})
-    out = pd.DataFrame(rows, columns=["term", "pupils", "below_line", "below_line_ehcp"])
+    pupils = this_year.groupby(this_year["term"].astype(object))["pupil_id"].nunique()
+    terms = [code for code in TERMS if code in pupils.index]  # in term order
+    ends = pd.Series({code: min(calendar.term(year, code).end, as_of) for code in terms}, dtype="datetime64[ns]")
+    crossed = crossings[crossings["date_crossed"].isin(ends)]
+    ehcp = crossed["threshold"].round(6) == round(ehcp_line * 100, 6)
+    by_end = crossed.groupby("date_crossed")["pupil_id"].nunique()
+    ehcp_by_end = crossed[ehcp].groupby("date_crossed")["pupil_id"].nunique()
+    out = pd.DataFrame({"term": [f"{TERMS[code]} {year}" for code in terms],
+                        "pupils": pupils.reindex(terms).to_numpy(dtype="int64"),
+                        "below_line": by_end.reindex(ends.to_numpy(), fill_value=0).to_numpy(dtype="int64"),
+                        "below_line_ehcp": ehcp_by_end.reindex(ends.to_numpy(), fill_value=0).to_numpy(dtype="int64")})
     out["below_line_share"] = out["below_line"] / out["pupils"].where(out["pupils"] > 0)
     return out

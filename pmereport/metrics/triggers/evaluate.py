@@ -8,7 +8,7 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -30,6 +30,7 @@ class Evaluation:
     thresholds: dict[str, dict[str, Any]]
     results: dict[str, pd.DataFrame]  # code -> crossings (RULE_COLUMNS + over_by)
     not_run: dict[str, str]  # code -> why (a missing input)
+    derived: dict[str, Any] = field(default_factory=dict)  # what the rules shared (TriggerInputs.shared)
 
 
 def evaluate(frames: Mapping[str, pd.DataFrame | None], calendar: SchoolCalendar, as_of,
@@ -57,7 +58,7 @@ def evaluate(frames: Mapping[str, pd.DataFrame | None], calendar: SchoolCalendar
         found = rule.check(inputs, resolved[code])
         found = found[RULE_COLUMNS].assign(over_by=rule.over_by(found))
         results[code] = found.sort_values(["date_crossed", "pupil_id"], kind="stable").reset_index(drop=True)
-    return Evaluation(inputs.as_of, resolved, results, not_run)
+    return Evaluation(inputs.as_of, resolved, results, not_run, inputs.derived)
 
 
 def check_optional_inputs(frames: Mapping[str, pd.DataFrame | None]) -> None:

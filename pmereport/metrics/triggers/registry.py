@@ -74,6 +74,7 @@ class TriggerInputs:
     calendar: SchoolCalendar
     as_of: pd.Timestamp
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    derived: dict[str, Any] = field(default_factory=dict)  # see shared()
 
     def __post_init__(self) -> None:
         self.as_of = pd.Timestamp(self.as_of).normalize()
@@ -83,6 +84,14 @@ class TriggerInputs:
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.frames[name]
+
+    def shared(self, key: str, compute: Callable[[], Any]) -> Any:
+        """What several rules derive from the same inputs (e.g. the attendance year to date):
+        ``compute()`` runs the first time a rule asks for ``key`` in this evaluation; later rules
+        get the same object. Kept in :attr:`derived`, which the evaluation hands on to the tables."""
+        if key not in self.derived:
+            self.derived[key] = compute()
+        return self.derived[key]
 
 
 class ThresholdError(ValueError):

@@ -3,7 +3,9 @@
 Year to date = the terms of the academic year ``as_of`` falls in, summed per pupil across schools
 (the LA's concern is the child). Term aggregates cannot date a crossing to the day, so
 ``date_crossed`` is the end of the term in which the line was crossed (or ``as_of`` if that term
-is still running).
+is still running). The year to date and the per-term attendance are worked out once per
+evaluation (:class:`~pmereport.metrics.attendance.AttendanceYear`, shared under
+:data:`ATTENDANCE_YEAR`) and handed on to the attendance tables through ``Evaluation.derived``.
 """
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ import pandas as pd
 
 from ...calendar import academic_year_of
 from ...contract.codes import TERMS
-from ..attendance import term_attendance, year_to_date
+from ..attendance import AttendanceYear
 from .registry import TriggerInputs, crossings, trigger
+
+ATTENDANCE_YEAR = "attendance_year"  # key of the shared AttendanceYear in TriggerInputs.derived
 
 
 def _term_ends(inputs: TriggerInputs, academic_year: str, terms: pd.Series) -> pd.Series:
@@ -21,17 +25,17 @@ def _term_ends(inputs: TriggerInputs, academic_year: str, terms: pd.Series) -> p
     return terms.map(ends)
 
 
-def _this_year(inputs: TriggerInputs) -> tuple[str, pd.DataFrame]:
-    year = academic_year_of(inputs.as_of)
-    return year, inputs["attendance"]
+def attendance_year(inputs: TriggerInputs) -> AttendanceYear:
+    """The academic year of ``as_of`` in the attendance input, shared by the rules of one evaluation."""
+    return inputs.shared(ATTENDANCE_YEAR, lambda: AttendanceYear(inputs["attendance"], academic_year_of(inputs.as_of)))
 
 
 def _missed_share_rule(inputs: TriggerInputs, share: float) -> pd.DataFrame:
-    year, attendance = _this_year(inputs)
-    ytd = year_to_date(attendance, year, by=["pupil_id"])
+    year = attendance_year(inputs)
+    ytd = year.by_pupil
     missed = ytd["sessions_missed"] / ytd["sessions_possible"].where(ytd["sessions_possible"] > 0)
     hit = ytd[missed >= share]
-    return crossings(hit["pupil_id"], None, _term_ends(inputs, year, hit["latest_term"]),
+    return crossings(hit["pupil_id"], None, _term_ends(inputs, year.academic_year, hit["latest_term"]),
                      hit["absence_pct"], share * 100)
 
 
@@ -58,16 +62,17 @@ def severe_absence(inputs: TriggerInputs, p: dict) -> pd.DataFrame:
 def low_term_attendance(inputs: TriggerInputs, p: dict) -> pd.DataFrame:
     """Attendance in any term of this academic year strictly below the line; the EHCP line applies
     when the pupil's SEN status in that term is E (EHC plan). One row per pupil and term."""
-    year, attendance = _this_year(inputs)
-    if "sen_status" not in attendance:
+    year = attendance_year(inputs)
+    if "sen_status" not in year.attendance:
         raise ValueError("ATT03 needs the pupils' sen_status in the attendance frame (for the EHCP line); "
                          "from marks, pass the roll to term_aggregates_from_marks")
-    terms = term_attendance(attendance[attendance["academic_year"] == year])
+    terms = year.pupil_terms
     line = np.where(terms["sen_status"] == "E", p["attendance_below_ehcp"], p["attendance_below"])
     attended = 1 - terms["sessions_missed"] / terms["sessions_possible"].where(terms["sessions_possible"] > 0)
-    hit = terms[(attended < line).fillna(False)]
-    return crossings(hit["pupil_id"], None, _term_ends(inputs, year, hit["term"]),
-                     hit["attendance_pct"], line[(attended < line).fillna(False).to_numpy()] * 100)
+    below = (attended < line).fillna(False)
+    hit = terms[below]
+    return crossings(hit["pupil_id"], None, _term_ends(inputs, year.academic_year, hit["term"]),
+                     hit["attendance_pct"], line[below.to_numpy()] * 100)
 
 
 @trigger("ATT04", message="School must notify the LA: 15 school days or more of unauthorised absence",
@@ -78,13 +83,14 @@ def unauthorised_fifteen_days(inputs: TriggerInputs, p: dict) -> pd.DataFrame:
     """Cumulative unauthorised absence this academic year (two sessions = one day) >= the line;
     consecutive absence is included in the cumulative count. Dated at the end of the term in which
     the running total reached the line."""
-    year, attendance = _this_year(inputs)
-    terms = term_attendance(attendance[attendance["academic_year"] == year])
-    order = terms["term"].map({c: i for i, c in enumerate(TERMS)})
-    terms = terms.assign(_order=order).sort_values(["pupil_id", "_order"])
-    terms["running_days"] = terms.groupby("pupil_id")["sessions_unauthorised"].cumsum() / 2
-    reached = terms[terms["running_days"] >= p["school_days"]]
-    first = reached.groupby("pupil_id", as_index=False).first()
-    total = terms.groupby("pupil_id")["running_days"].max()
-    return crossings(first["pupil_id"], None, _term_ends(inputs, year, first["term"]),
-                     first["pupil_id"].map(total), p["school_days"])
+    year = attendance_year(inputs)
+    terms = year.pupil_terms
+    # one row per pupil, a column per term in term order: the running total is a cumulative sum along it
+    sessions = terms.pivot(index="pupil_id", columns="term", values="sessions_unauthorised")
+    in_order = [t for t in TERMS if t in set(sessions.columns)]
+    running = sessions[in_order].astype("float64").fillna(0).cumsum(axis=1) / 2  # days: two sessions a day
+    reached = running >= p["school_days"]
+    hit = reached.any(axis=1)
+    first_term = reached[hit].idxmax(axis=1)  # the first term (column) where the total reached the line
+    return crossings(first_term.index, None, _term_ends(inputs, year.academic_year, first_term),
+                     running.loc[hit].max(axis=1), p["school_days"])
