@@ -11,7 +11,7 @@ import pandas as pd
 from ..io.readers import SOURCE_COLUMNS
 from .codes import PME_GROUP_TO_REASON
 from .extracts import EXTRACTS
-from .validate import ExtractResult, load_extract, validate_folder
+from .result import ExtractResult  # not .validate: reading the cache needs no validator (pandera)
 
 
 @dataclass
@@ -88,6 +88,8 @@ def validate_to_cache(data_dir: str | Path, folder: Path, *, today=None) -> Data
     rows are written and let go before the next is read, so the memory held at once is one
     extract's, not the folder's (issue 7: the largest extract, attendance, is 85% of a county's
     bytes). Returns the dataset as read back lazily from the cache (``CachedExtractResult``)."""
+    from .validate import load_extract
+
     data_dir = Path(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     extracts = {}
@@ -172,4 +174,6 @@ def load(data_dir: str | Path, cache_dir: str | Path | None = None, *, drop_iden
         cached = _load_cache(data_dir, Path(cache_dir))
         if cached is not None:
             return cached
+    from .validate import validate_folder
+
     return Dataset(data_dir, validate_folder(data_dir, today=today, drop_identifiers=drop_identifiers))

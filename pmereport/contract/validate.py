@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +20,7 @@ from .extracts import EXTRACTS
 from .identifiers import find_identifier_columns
 from .parse import DFE_SYMBOLS, is_dfe_symbol, parse_field
 from .schemas import pandera_schema
+from .result import ExtractResult
 from .spec import Extract
 
 ISSUE_COLUMNS = ["extract", "file", "row", "column", "rule", "message", "value"]
@@ -47,39 +47,6 @@ PANDERA_CHECK_RULES = {"isin": "FIELD_CODE", "greater_than_or_equal_to": "FIELD_
                        "less_than_or_equal_to": "FIELD_MAX", "str_matches": "FIELD_PATTERN"}
 TYPE_WORDS = {"date": "date (YYYY-MM-DD or DD/MM/YYYY)", "month": "month (YYYY-MM)", "int": "whole number",
               "float": "number", "str": "text", "code": "code"}
-
-
-@dataclass
-class ExtractResult:
-    """The outcome of validating one extract: kept rows (typed), and every issue found."""
-
-    extract: str
-    files: list[str]
-    rows_read: int
-    data: pd.DataFrame  # kept rows, typed, with _source_file / _source_row
-    issues: pd.DataFrame  # one row per (row, column, rule) problem; row is None for file-level ones
-    file_errors: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # handled, but the user should know (rows skipped...)
-
-    @property
-    def rows_kept(self) -> int:
-        return len(self.data)
-
-    @property
-    def rows_rejected(self) -> int:
-        return self.rows_read - self.rows_kept
-
-    @property
-    def ok(self) -> bool:
-        return not self.file_errors and self.issues.empty
-
-    def accounting(self) -> dict:
-        """Row accounting for quality.json: read = kept + rejected, and reasons by rule."""
-        by_rule = (self.issues.dropna(subset=["row"]).groupby(["column", "rule"]).size()
-                   .rename("rows").reset_index().to_dict("records")) if not self.issues.empty else []
-        return {"extract": self.extract, "files": self.files, "rows_read": self.rows_read,
-                "rows_kept": self.rows_kept, "rows_rejected": self.rows_rejected,
-                "file_errors": self.file_errors, "notes": self.notes, "rejections_by_rule": by_rule}
 
 
 def _issue_frame(records: list[dict]) -> pd.DataFrame:

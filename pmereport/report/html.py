@@ -107,9 +107,15 @@ def _css_string(text: str) -> Markup:
     return Markup(str(text).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C "))
 
 
-def build_html(notebooks: list, cover: Cover) -> str:
-    """One HTML document: cover, contents, then every notebook's content, with CSS inline."""
-    bodies = [notebook_body(nb, f"s{i + 1}") for i, nb in enumerate(notebooks)]
+def section_prefix(index: int) -> str:
+    """The heading-id prefix of the report's ``index``-th notebook (0-based)."""
+    return f"s{index + 1}"
+
+
+def build_html(notebooks: list, cover: Cover, bodies: dict[int, str] | None = None) -> str:
+    """One HTML document: cover, contents, then every notebook's content, with CSS inline.
+    ``bodies``: notebook bodies already made (``notebook_body(nb, section_prefix(i))``) by position."""
+    bodies = [(bodies or {}).get(i) or notebook_body(nb, section_prefix(i)) for i, nb in enumerate(notebooks)]
     cover = replace(cover, **{k: v for k, v in branding_from(notebooks).items() if getattr(cover, k) is None})
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              keep_trailing_newline=True)

@@ -70,8 +70,9 @@ def warm_up_code(notebook: Path) -> str:
 
 
 class NotebookKernel:
-    """One kernel for one notebook run: ``start`` (optionally warming it up), hand ``manager`` to
-    papermill, then ``shutdown``. Use it from one thread (its event loop is that thread's)."""
+    """One kernel for one notebook run: ``launch`` it, ``warm_up`` it, hand ``manager`` to papermill,
+    then ``shutdown``. ``launch`` may be called from another thread than the rest (it only starts
+    the process, which jupyter_client then watches by polling, in whichever event loop asks)."""
 
     def __init__(self, log_path: Path, cwd: Path, env: dict[str, str] | None = None,
                  kernel_name: str = "python3"):
@@ -85,16 +86,22 @@ class NotebookKernel:
         self.manager.log_path = log_path
         self.manager.extra_env = dict(env or {})
 
-    def start(self, warm_up: str = "") -> None:
-        """Start the kernel in ``cwd``; send it ``warm_up`` code without waiting for it to finish
-        (the kernel runs requests in order, so the notebook's first cell simply waits)."""
-        run_sync(self.manager.start_kernel)(cwd=str(self.cwd))
-        if warm_up:
+    def launch(self) -> None:
+        """Start the kernel process in ``cwd`` (about 0.1 s; the kernel then boots on its own)."""
+        if not self.manager.has_kernel:
+            run_sync(self.manager.start_kernel)(cwd=str(self.cwd))
+
+    def warm_up(self, code: str = "") -> None:
+        """Launch the kernel if not yet launched; wait until it answers, then send it ``code``
+        without waiting for it to finish (the kernel runs requests in order, so the notebook's
+        first cell simply waits)."""
+        self.launch()
+        if code:
             client = self.manager.client()
             client.start_channels()
             try:
                 run_sync(client.wait_for_ready)(timeout=WARM_UP_TIMEOUT)
-                client.execute(warm_up, silent=True, store_history=False)
+                client.execute(code, silent=True, store_history=False)
             finally:
                 client.stop_channels()
 

@@ -98,10 +98,26 @@ class NotebookRunner:
         self._futures = []
 
     def start(self, jobs: list[NotebookJob]) -> None:
+        """Launch the first kernels from this thread (their processes boot while this thread goes
+        on: measured, launching them from the worker threads instead was delayed by this thread's
+        imports), then run every job on worker threads."""
         if not jobs:
             return
-        self._pool = ThreadPoolExecutor(max_workers=min(2 * self.workers, len(jobs)), thread_name_prefix="notebook")
+        ahead = min(2 * self.workers, len(jobs))
+        for job in jobs[:ahead]:
+            kernel = self._kernel(job)
+            try:
+                kernel.launch()
+            except Exception:  # noqa: BLE001 - the worker thread launches it again and reports the error
+                pass
+        self._pool = ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="notebook")
         self._futures = [self._pool.submit(self._run, job, i) for i, job in enumerate(jobs)]
+
+    def _kernel(self, job: NotebookJob) -> NotebookKernel:
+        if job.name not in self._kernels:
+            env = {DATASET_CACHE_ENV: str(self.data_cache), PUBLISH_REGISTRY_ENV: str(job.registry)}
+            self._kernels[job.name] = NotebookKernel(job.output.with_suffix(".kernel.log"), job.path.parent, env)
+        return self._kernels[job.name]
 
     def data_ready(self) -> None:
         self._go.set()
@@ -147,12 +163,10 @@ class NotebookRunner:
     def _run(self, job: NotebookJob, index: int) -> None:
         import papermill
 
-        env = {DATASET_CACHE_ENV: str(self.data_cache), PUBLISH_REGISTRY_ENV: str(job.registry)}
-        kernel = NotebookKernel(job.output.with_suffix(".kernel.log"), job.path.parent, env)
-        self._kernels[job.name] = kernel
+        kernel = self._kernel(job)
         turn_taken = False
         try:
-            kernel.start(warm_up_code(job.path))
+            kernel.warm_up(warm_up_code(job.path))
             self._go.wait()
             turn_taken = True
             if not self._turn(index, execute=True):

@@ -245,7 +245,7 @@ def quality_report(ds: Dataset) -> dict:
 
 
 def write_outputs(work: Path, params: ReportParams, jobs: list[NotebookJob], produced: dt.date,
-                  data_notes: list[str], cache: RunCache | None = None) -> None:
+                  data_notes: list[str], cache: RunCache | None = None, bodies: dict[int, str] | None = None) -> None:
     """tables.xlsx from the registered tables, then report.html and report.pdf from the notebooks
     (the PDF copied from the cache when this very HTML was rendered before)."""
     from .excel import WorkbookInfo, write_workbook
@@ -268,7 +268,7 @@ def write_outputs(work: Path, params: ReportParams, jobs: list[NotebookJob], pro
     html_text = build_html(executed, Cover(
         la_name=la_name, title=params.title, period=params.period, produced=f"{produced.day} {produced:%B %Y}",
         marking=marking, contact=params.la.get("contact"), source_note=params.source_note,
-        data_notes=tuple(data_notes), internal=params.audience == "internal"))
+        data_notes=tuple(data_notes), internal=params.audience == "internal"), bodies)
     leaks = external_links(html_text)
     if leaks:
         raise ReportRunError(f"report.html links outside itself (it must work offline): {leaks[:3]}")
@@ -409,7 +409,8 @@ def _validate(data: Path, step: _DataStep, work: Path, cache: RunCache, say: Cal
 
 
 def _import_output_writers() -> None:
-    from . import excel, html, publish  # noqa: F401 - imported for their import time only
+    from . import excel, html, notebooks, publish  # noqa: F401 - imported for their import time only
+    import nbformat  # noqa: F401
     preload_pdf()  # then WeasyPrint, in a thread of its own that write_pdf waits for
 
 
@@ -468,15 +469,19 @@ def _run_locked(params: ReportParams, data: Path | None, out: Path, produced: dt
         for note in record["data_notes"]:
             say(f"warning: {note}")
         runner.data_ready()
-        imports = _preload_outputs()  # the parent only waits while the notebooks run
-        step = "running the notebooks"
-        runner.wait()
+        imports = _preload_outputs()  # the parent would only wait while the notebooks run
         imports.join()
-        for job in jobs:
+        from .html import notebook_body, section_prefix
+
+        bodies = {}
+        for i, job in enumerate(jobs):  # meanwhile: the reused notebooks, ready for the report
             if hits.get(job.name):
                 step = f"reusing notebook {job.name}"
                 restore_from_cache(job, hits[job.name])
+                bodies[i] = notebook_body(job.executed, section_prefix(i))
                 say(f"notebook {job.name}: inputs unchanged since an earlier run, reused")
+        step = "running the notebooks"
+        runner.wait()
         for job in jobs:
             if job.error is not None:
                 step, record["failed_notebook"] = f"running notebook {job.name}", job.name
@@ -489,7 +494,7 @@ def _run_locked(params: ReportParams, data: Path | None, out: Path, produced: dt
         record["notebooks"] = {job.name: {"reused": job.from_cache, "seconds": round(job.seconds, 1)} for job in jobs}
         step = "writing tables.xlsx, report.html and report.pdf"
         say("writing tables.xlsx, report.html and report.pdf")
-        write_outputs(work, params, jobs, produced, record["data_notes"], cache)
+        write_outputs(work, params, jobs, produced, record["data_notes"], cache, bodies)
         shutil.rmtree(work / PUBLISH_FOLDER, ignore_errors=True)
         shutil.rmtree(work / DATASET_CACHE, ignore_errors=True)
         _replace(work, out)  # still "running": killed here, the folder claims nothing
