@@ -495,7 +495,7 @@ def write_results(raw: dict) -> None:
     notes = REPO / "bench" / "RESULTS-pack-notes.md"
     if notes.is_file():
         lines += ["", notes.read_text(encoding="utf-8").rstrip()]
-    lines += ["", "Reproduce: `PYTHONPATH=. /work/venv/bin/python bench/bench_pack.py --sizes small county large "
+    lines += ["", "Reproduce: `.venv/bin/python bench/bench_pack.py --sizes small county large "
               "--repeats 3` (data generated into `--work`, default /tmp/pmereport-bench-pack); profiles: "
               "`... bench/bench_pack.py --profile county` (needs `pip install pyinstrument`, a bench-only tool)."]
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,6 +1,6 @@
 """Time the PDF step alone: WeasyPrint on a finished report.html, stock or as ``report.pdf`` makes it.
 
-    PYTHONPATH=. /work/venv/bin/python bench/bench_pdf.py RUN_DIR [RUN_DIR ...] [--repeats 3]
+    .venv/bin/python bench/bench_pdf.py RUN_DIR [RUN_DIR ...] [--repeats 3]
 
 RUN_DIR is a run folder holding report.html (``pmereport run ... --out RUN_DIR``). For each
 report.html it times two ways of making the PDF, each in a fresh child process (as in a real run:

@@ -1,8 +1,8 @@
 """Measure the synthetic generator: wall time and peak memory per size, and the realised shape of
 the data (read back through the contract loader) against the figures it targets.
 
-    PYTHONPATH=. /work/venv/bin/python bench/bench_synth.py                 # county, writes RESULTS
-    PYTHONPATH=. /work/venv/bin/python bench/bench_synth.py small county large
+    .venv/bin/python bench/bench_synth.py                 # county, writes RESULTS
+    .venv/bin/python bench/bench_synth.py small county large
 
 Each size is generated in a fresh child process so that its peak RSS is its own. Results go to
 bench/RESULTS-synth.md (with the command and the machine's CPU count).
@@ -115,7 +115,7 @@ def main(argv: list[str]) -> int:
             measured["realised"] = _realised(out)
             results.append(measured)
             print(json.dumps(measured, indent=1))
-    command = "PYTHONPATH=. /work/venv/bin/python bench/bench_synth.py " + " ".join(sizes)
+    command = ".venv/bin/python bench/bench_synth.py " + " ".join(sizes)
     lines = ["# Synthetic generator: time, memory and realised shape", "",
              f"Command: `{command}` (seed 1, end 2026-10-31)", "",
              f"Machine: {os.cpu_count()} CPUs (shared with other jobs), Python {platform.python_version()}, "
