@@ -7,7 +7,7 @@ import pytest
 from pmereport.contract.dataset import load
 from pmereport.contract.extracts import EXTRACTS
 from pmereport.contract.validate import validate_frame
-from tiny_data import write_tiny_data
+from tiny_data import with_arrow_text, write_tiny_data
 
 
 def _raw(rows: list[dict], file="x.csv") -> pd.DataFrame:
@@ -147,7 +147,7 @@ def test_validated_data_is_shared_through_the_run_cache(tiny, tmp_path):
     save_cache(first, tmp_path / "cache")
     cached = load(tiny, cache_dir=tmp_path / "cache")
     for name in first.results:
-        pd.testing.assert_frame_equal(getattr(cached, name), getattr(first, name))
+        pd.testing.assert_frame_equal(getattr(cached, name), with_arrow_text(getattr(first, name)))
         assert cached.results[name].rows_read == first.results[name].rows_read
     assert cached.quality() == first.quality()
     # a changed input is validated afresh, not served stale from the cache

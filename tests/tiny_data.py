@@ -149,3 +149,11 @@ def write_tiny_data(folder: Path, bad_case_rows: int = 0) -> Path:
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8", newline="")
     return folder
+
+
+def with_arrow_text(frame):
+    """``frame`` with its text columns Arrow-backed, as the run cache gives them back
+    (contract.dataset.read_cached_rows): values and every other type unchanged."""
+    import pandas as pd
+
+    return frame.astype({c: pd.StringDtype("pyarrow") for c, t in frame.dtypes.items() if t == "string"})
