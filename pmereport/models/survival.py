@@ -8,7 +8,8 @@ rate among cases still being worked, not the share that will ever re-engage).
 
 Estimates come from lifelines (Kaplan-Meier: ``KaplanMeierFitter``, Greenwood variance with
 log(-log) pointwise confidence bands; Cox: ``CoxPHFitter``, Efron ties, with the Schoenfeld
-residual test of proportional hazards, ``proportional_hazard_test``). The tests check them
+residual test of proportional hazards as lifelines' ``proportional_hazard_test`` computes it,
+vectorised in ``schoenfeld.py``). The tests check them
 against a hand-worked example and against statsmodels ``SurvfuncRight``.
 """
 from __future__ import annotations
@@ -18,8 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from lifelines import CoxPHFitter, KaplanMeierFitter
-from lifelines.statistics import multivariate_logrank_test, proportional_hazard_test
+from lifelines.statistics import multivariate_logrank_test
 from lifelines.utils import median_survival_times
+
+from .schoenfeld import proportional_hazards_test
 
 
 def _groups(data: pd.DataFrame, by: str | None):
@@ -166,10 +169,7 @@ def cox_model(data: pd.DataFrame, covariates: list[str], duration: str = "days_o
     ratios = pd.DataFrame({
         "covariate": s.index.to_numpy(), "hazard_ratio": s["exp(coef)"].to_numpy(),
         "ci_lower": s[lower].to_numpy(), "ci_upper": s[upper].to_numpy(), "p_value": s["p"].to_numpy()})
-    test = proportional_hazard_test(cph, frame, time_transform="rank").summary
-    ph = pd.DataFrame({"covariate": test.index.to_numpy(),
-                       "test_statistic": test["test_statistic"].to_numpy(),
-                       "p_value": test["p"].to_numpy()})
+    ph = proportional_hazards_test(cph, frame, "_duration", "_event", [f"_stratum_{c}" for c in strata])
     ph["ph_rejected"] = ph["p_value"] < ph_alpha
     return CoxResult(ratios, ph, float(cph.concordance_index_), len(frame),
                      int(frame["_event"].sum()), refs, cph)
