@@ -31,7 +31,7 @@ import pandas as pd
 from ..io.parquet_chunks import ParquetChunkWriter
 from ..io.readers import CsvChunks, NotChunkable, ReadError, find_extract_files
 from .extracts import EXTRACTS
-from .identifiers import SAMPLE_SCAN
+from . import identifiers
 from .seen_keys import SeenKeys
 from .spec import Extract, Rule
 from .validate import _check_rows, _issue_frame, _kept_and_issues, screen_columns
@@ -75,8 +75,8 @@ def _also_earlier(rule: Rule, earlier: SeenKeys) -> Callable[[pd.DataFrame], pd.
 
 
 class _FirstValues:
-    """Each column's first SAMPLE_SCAN non-null values, gathered chunk by chunk: what identifier
-    screening (``identifiers._sample``) looks at in the whole file."""
+    """Each column's first ``identifiers.SAMPLE_SCAN`` non-null values, gathered chunk by chunk:
+    what identifier screening (``identifiers._sample``) looks at in the whole file."""
 
     def __init__(self, columns: list[str]):
         self.parts: dict[str, list[pd.Series]] = {c: [] for c in columns}
@@ -84,14 +84,14 @@ class _FirstValues:
 
     def add(self, chunk: pd.DataFrame) -> None:
         for c, parts in self.parts.items():
-            if self.counts[c] < SAMPLE_SCAN:
-                values = chunk[c].dropna().head(SAMPLE_SCAN - self.counts[c])
+            if self.counts[c] < identifiers.SAMPLE_SCAN:
+                values = chunk[c].dropna().head(identifiers.SAMPLE_SCAN - self.counts[c])
                 parts.append(values)
                 self.counts[c] += len(values)
 
     @property
     def complete(self) -> bool:
-        return all(n >= SAMPLE_SCAN for n in self.counts.values())
+        return all(n >= identifiers.SAMPLE_SCAN for n in self.counts.values())
 
     def frame(self) -> pd.DataFrame:
         """The values as a frame with the file's columns (shorter columns padded with blanks)."""
