@@ -42,9 +42,6 @@ class SeenKeys:
         self._values: list[pa.Table] = []  # the keys, chunk after chunk
         self._count = 0
 
-    def __len__(self) -> int:
-        return self._count
-
     def contains(self, keys: pd.DataFrame) -> pd.Series:
         """True for each row of ``keys`` whose values were added before."""
         found = np.zeros(len(keys), dtype=bool)
