@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -127,6 +128,30 @@ def validate_extract_in_chunks(data_dir: str | Path, name: str, write_chunk: Cal
     checked = replace(extract, rules=[replace(r, check=_also_earlier(r, earlier[r.code])) if r.key else r
                                       for r in extract.rules])
     chunks = CsvChunks(path, extract.columns, chunk_rows)
+    with _collecting_each_chunk():
+        rows_read, rows_kept, issues, screen_notes = _validate_chunks(chunks, extract, checked, earlier, write_chunk,
+                                                                      today)
+    return ChunkedSummary(extract.name, [str(path)], rows_read, rows_kept, issues, chunks.notes + screen_notes)
+
+
+@contextmanager
+def _collecting_each_chunk():
+    """Objects that exist before the chunks (modules, the caller's data) are set aside
+    (``gc.freeze``) while the chunks are validated: the cycle collection after each chunk then
+    looks at that chunk's objects only (on data-large, 0.16 s of collections instead of 1.1 s)."""
+    if gc.get_freeze_count():  # the caller froze objects itself: leave them as they are
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _validate_chunks(chunks: CsvChunks, extract: Extract, checked: Extract, earlier: dict[str, SeenKeys],
+                     write_chunk: Callable[[pd.DataFrame], None], today: dt.date):
+    """The loop of ``validate_extract_in_chunks``: (rows read, rows kept, issues, screening notes)."""
     sample, screen_notes, issues = None, None, []
     rows_read = rows_kept = 0
     for raw in chunks:
@@ -134,7 +159,7 @@ def validate_extract_in_chunks(data_dir: str | Path, name: str, write_chunk: Cal
             sample = sample or _FirstValues([c for c in raw.columns if not c.startswith("_source_")])
             sample.add(raw)
             if sample.complete:
-                screen_notes = _screen(sample, extract, path, today)
+                screen_notes = _screen(sample, extract, chunks.path, today)
         typed, records, parsed = _check_rows(raw, checked, today)
         for rule in checked.rules:
             if rule.key:
@@ -147,9 +172,9 @@ def validate_extract_in_chunks(data_dir: str | Path, name: str, write_chunk: Cal
         del raw, typed, records, parsed, kept
         gc.collect()  # accessors cached on a frame (pandera's, .str) make cycles that hold the chunk
     if screen_notes is None:
-        screen_notes = _screen(sample, extract, path, today)
+        screen_notes = _screen(sample, extract, chunks.path, today)
     issues = pd.concat(issues, ignore_index=True) if issues else _issue_frame([])
-    return ChunkedSummary(extract.name, [str(path)], rows_read, rows_kept, issues, chunks.notes + screen_notes)
+    return rows_read, rows_kept, issues, screen_notes
 
 
 def validate_extract_to_parquet(data_dir: str | Path, name: str, target: Path, **options) -> ChunkedSummary | None:
