@@ -142,6 +142,7 @@ def _collecting_each_chunk():
     if gc.get_freeze_count():  # the caller froze objects itself: leave them as they are
         yield
         return
+    gc.collect()  # garbage frozen now would stay until the end (an earlier extract's frames, say)
     gc.freeze()
     try:
         yield
