@@ -63,9 +63,12 @@ def fingerprint(data_dir: Path) -> list:
                   for p in data_dir.rglob("*") if p.is_file())
 
 
-def _save_result(r: ExtractResult, folder: Path) -> dict:
-    """Write one validated extract (kept rows and issues) to ``folder``; returns its meta entry."""
-    r.data.to_parquet(folder / f"{r.extract}.parquet", index=False)
+def _save_result(r, folder: Path, kept_written: bool = False) -> dict:
+    """Write one validated extract (kept rows, unless ``kept_written`` already, and issues) to
+    ``folder``; returns its meta entry. ``r`` is an ExtractResult, or with ``kept_written`` the
+    summary of an extract validated in chunks (contract/chunked.py)."""
+    if not kept_written:
+        r.data.to_parquet(folder / f"{r.extract}.parquet", index=False)
     r.issues.astype({"row": "Int64", "value": "string"}).to_parquet(folder / f"{r.extract}.issues.parquet",
                                                                    index=False)
     return {"files": r.files, "rows_read": r.rows_read, "rows_kept": r.rows_kept,
@@ -83,17 +86,26 @@ def save_cache(ds: Dataset, folder: Path) -> None:
     _write_meta(ds.data_dir, folder, {name: _save_result(r, folder) for name, r in ds.results.items()})
 
 
-def validate_to_cache(data_dir: str | Path, folder: Path, *, today=None) -> Dataset:
+def validate_to_cache(data_dir: str | Path, folder: Path, *, today=None, chunk_rows: int | None = None,
+                      chunk_min_bytes: int | None = None) -> Dataset:
     """Validate ``data_dir`` extract by extract straight into the cache ``folder``; each extract's
     rows are written and let go before the next is read, so the memory held at once is one
     extract's, not the folder's (issue 7: the largest extract, attendance, is 85% of a county's
-    bytes). Returns the dataset as read back lazily from the cache (``CachedExtractResult``)."""
+    bytes). A CSV file of at least ``chunk_min_bytes`` is validated ``chunk_rows`` rows at a time
+    (contract/chunked.py; defaults there), with the same result as read whole. Returns the
+    dataset as read back lazily from the cache (``CachedExtractResult``)."""
+    from .chunked import validate_extract_to_parquet
     from .validate import load_extract
 
     data_dir = Path(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    options = {k: v for k, v in (("chunk_rows", chunk_rows), ("min_bytes", chunk_min_bytes)) if v is not None}
     extracts = {}
     for name in EXTRACTS:
+        summary = validate_extract_to_parquet(data_dir, name, folder / f"{name}.parquet", today=today, **options)
+        if summary is not None:
+            extracts[name] = _save_result(summary, folder, kept_written=True)
+            continue
         result = load_extract(data_dir, name, today=today)
         if result is not None:
             extracts[name] = _save_result(result, folder)

@@ -147,9 +147,8 @@ PME_RETURNS = Extract(
              ["return_month", "rtt_start_date"],
              lambda d: _blank(d["rtt_start_date"]) | _blank(d["return_month"])
              | (d["rtt_start_date"] < d["return_month"] + pd.offsets.MonthBegin(1))),
-        Rule("RET04", "A pupil appears once per school per return month",
-             ["return_month", "school_urn", "pupil_id"],
-             lambda d: ~d.duplicated(["return_month", "school_urn", "pupil_id"], keep="first")),
+        Rule.one_row_per("RET04", "A pupil appears once per school per return month",
+                         ["return_month", "school_urn", "pupil_id"]),
     ],
 )
 
@@ -165,8 +164,7 @@ RETURN_LOG = Extract(
         Field("nil_return", "code", "Y if the school had no pupils to report", codes=C.YES_NO),
     ],
     rules=[
-        Rule("LOG01", "One submission per school per month", ["return_month", "school_urn"],
-             lambda d: ~d.duplicated(["return_month", "school_urn"], keep="first")),
+        Rule.one_row_per("LOG01", "One submission per school per month", ["return_month", "school_urn"]),
         Rule("LOG02", "A return cannot be received before the month it is for starts",
              ["return_month", "submitted_date"], _on_or_after("submitted_date", "return_month")),
     ],
@@ -228,9 +226,8 @@ CENSUS = Extract(
         Field("headcount_ehcp", "int", "Of whom with an EHC plan", minimum=0, nullable=True),
     ],
     rules=[
-        Rule("CEN01", "One row per school, academic year and year group",
-             ["school_urn", "academic_year", "ncy"],
-             lambda d: ~d.duplicated(["school_urn", "academic_year", "ncy"], keep="first")),
+        Rule.one_row_per("CEN01", "One row per school, academic year and year group",
+                         ["school_urn", "academic_year", "ncy"]),
         Rule("CEN02", "A sub-group headcount cannot exceed the headcount",
              ["headcount", "headcount_fsm", "headcount_sen_support", "headcount_ehcp"],
              lambda d: ~((d["headcount_fsm"] > d["headcount"]) | (d["headcount_sen_support"] > d["headcount"])
@@ -259,9 +256,8 @@ ATTENDANCE = Extract(
              ["sessions_possible", "sessions_authorised", "sessions_unauthorised"],
              lambda d: (d["sessions_authorised"].fillna(0) + d["sessions_unauthorised"].fillna(0))
              <= d["sessions_possible"].fillna(0)),
-        Rule("ATT02", "One row per pupil, school, academic year and term",
-             ["pupil_id", "school_urn", "academic_year", "term"],
-             lambda d: ~d.duplicated(["pupil_id", "school_urn", "academic_year", "term"], keep="first")),
+        Rule.one_row_per("ATT02", "One row per pupil, school, academic year and term",
+                         ["pupil_id", "school_urn", "academic_year", "term"]),
     ],
 )
 

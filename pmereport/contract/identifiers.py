@@ -28,6 +28,7 @@ import pandas as pd
 from .spec import Extract
 
 SAMPLE_SIZE = 500
+SAMPLE_SCAN = SAMPLE_SIZE * 4  # the first non-null values looked at to find SAMPLE_SIZE non-blank ones
 CONTENT_SHARE = 0.5
 NAME_CONTENT_SHARE = 0.8  # people's names by content: stricter, and values must be mostly distinct
 NAME_MIN_VALUES = 5
@@ -108,7 +109,7 @@ def kind_by_name(column: str) -> str | None:
 
 
 def _sample(values: pd.Series) -> pd.Series:
-    text = values.dropna().head(SAMPLE_SIZE * 4).astype(str).str.strip()
+    text = values.dropna().head(SAMPLE_SCAN).astype(str).str.strip()
     return text[text.ne("")].head(SAMPLE_SIZE)
 
 

@@ -43,6 +43,10 @@ class Rule:
     """A cross-field rule: ``check(df)`` returns a boolean Series, True where a row passes.
 
     Rows where a column the rule needs is blank should pass (a blank is the field's own business).
+    A rule without ``key`` must depend on its own row only (it may look at several columns, never
+    at other rows): a large file is validated chunk by chunk (contract/chunked.py), which is exact
+    only for such rules. A rule about other rows must be a one-row-per-key rule, declared with
+    ``Rule.one_row_per(...)``: ``key`` names its columns and the check is derived from it.
     """
 
     code: str
@@ -50,6 +54,15 @@ class Rule:
     columns: Sequence[str]
     check: Callable[[pd.DataFrame], pd.Series]
     source: str = "pmereport data contract v1"
+    key: tuple[str, ...] | None = None  # one row per value of these columns: a later repeat fails
+
+    @classmethod
+    def one_row_per(cls, code: str, message: str, key: Sequence[str],
+                    source: str = "pmereport data contract v1") -> "Rule":
+        """A rule that a key appears once: every row repeating an earlier row's key fails (the
+        first one passes; blanks are equal to each other, as in ``DataFrame.duplicated``)."""
+        key = tuple(key)
+        return cls(code, message, list(key), lambda d: ~d.duplicated(list(key), keep="first"), source, key)
 
 
 @dataclass(frozen=True)

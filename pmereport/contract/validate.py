@@ -211,10 +211,11 @@ def _future_issues(raw: pd.DataFrame, extract: Extract, typed: pd.DataFrame, tod
     return records
 
 
-def _validate_rows(raw: pd.DataFrame, extract: Extract, files: list[str], today: dt.date,
-                   notes: list[str]) -> ExtractResult:
-    """Phase one (parse, repeated headers, future dates) and phase two (pandera) on every row."""
-    raw = _numbered(raw)
+def _check_rows(raw: pd.DataFrame, extract: Extract, today: dt.date) -> tuple[pd.DataFrame, list[dict], pd.Index]:
+    """Phase one (parse, repeated headers, future dates) and phase two (pandera) on the rows of
+    ``raw`` (numbered 0..n-1). Returns the typed rows, one issue record per problem (``i`` is the
+    row), and the rows pandera checked: those whose every cell parsed (not FIELD_TYPE, not
+    ROW_HEADER), which are the rows a one-row-per-key rule compares."""
     header_rows = _repeated_header(raw, extract)
     records = [dict(column="(whole row)", rule="ROW_HEADER", message=ROW_HEADER_MESSAGE, value=None, i=i)
                for i in header_rows[header_rows].index]
@@ -231,12 +232,26 @@ def _validate_rows(raw: pd.DataFrame, extract: Extract, files: list[str], today:
         pandera_schema(extract).validate(checkable, lazy=True)
     except pa.errors.SchemaErrors as exc:
         records += _pandera_issues(exc.failure_cases, extract, raw)
+    return typed, records, checkable.index
 
+
+def _kept_and_issues(raw: pd.DataFrame, extract: Extract, typed: pd.DataFrame,
+                     records: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The typed rows without any issue, and the issues (file and row named), in file and row order."""
     for r in records:
         r.update(extract=extract.name, file=raw.at[r["i"], "_source_file"], row=int(raw.at[r["i"], "_source_row"]))
     rejected = {r.pop("i") for r in records}
     kept = typed.drop(index=list(rejected)).reset_index(drop=True) if rejected else typed
     issues = _issue_frame(records).sort_values(["file", "row", "column"], kind="stable").reset_index(drop=True)
+    return kept, issues
+
+
+def _validate_rows(raw: pd.DataFrame, extract: Extract, files: list[str], today: dt.date,
+                   notes: list[str]) -> ExtractResult:
+    """Every row checked (``_check_rows``) and accounted for: kept, or rejected with its issues."""
+    raw = _numbered(raw)
+    typed, records, _ = _check_rows(raw, extract, today)
+    kept, issues = _kept_and_issues(raw, extract, typed, records)
     return ExtractResult(extract.name, files, len(raw), kept, issues, notes=notes)
 
 

@@ -20,7 +20,9 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import Iterator
 
+import numpy as np
 import pandas as pd
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
@@ -138,20 +140,39 @@ def _parser_error_message(path: Path, exc: Exception) -> str:
     return f"{path}: not a well-formed CSV file ({detail})"
 
 
-def _read_csv(path: Path, expected: set[str] | None, max_line_bytes: int) -> tuple[pd.DataFrame, int, dict]:
-    """The CSV as text cells, with the header row already taken out; returns (cells, header row, attrs)."""
+def _csv_preamble(path: Path, expected: set[str] | None, max_line_bytes: int) -> tuple[int, list[str]]:
+    """The checks made before a CSV is parsed (empty file, bytes that say it is not a CSV, line
+    lengths) and where its header is: returns (title lines above the header, their text)."""
     with path.open("rb") as handle:
         head = handle.read(64 * 1024)
     if not head.strip():
         raise ReadError(f"{path}: the file is empty (no header row); export the extract again")
     _check_csv_bytes(path, head)
     _check_line_lengths(path, max_line_bytes)
-    skip, titles = _csv_header_line(path, head, expected)
+    return _csv_header_line(path, head, expected)
+
+
+def _title_note(path: Path, skip: int, titles: list[str]) -> list[str]:
+    if not titles:
+        return []
+    return [f"{path}: skipped {skip} title line(s) above the header (line {skip + 1}): "
+            + "; ".join(repr(t[:60]) for t in titles)]
+
+
+def _csv_options(skip: int, encoding: str) -> dict:
+    """How pandas reads a CSV's cells: as text, only an empty cell missing, blank lines kept (so
+    that row numbers stay those of the file), the header as the first row of cells."""
+    return dict(dtype=str, keep_default_na=False, na_values=[""], encoding=encoding, header=None,
+                skiprows=skip, skip_blank_lines=False)
+
+
+def _read_csv(path: Path, expected: set[str] | None, max_line_bytes: int) -> tuple[pd.DataFrame, int, dict]:
+    """The CSV as text cells, with the header row already taken out; returns (cells, header row, attrs)."""
+    skip, titles = _csv_preamble(path, expected, max_line_bytes)
     last_error: Exception | None = None
     for encoding in CSV_ENCODINGS:
         try:
-            cells = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding=encoding,
-                                header=None, skiprows=skip, skip_blank_lines=False)
+            cells = pd.read_csv(path, **_csv_options(skip, encoding))
             break
         except UnicodeDecodeError as exc:
             last_error = exc
@@ -167,9 +188,7 @@ def _read_csv(path: Path, expected: set[str] | None, max_line_bytes: int) -> tup
         if any(MOJIBAKE.search(v) for v in sample):
             notes.append(f"{path}: read as Windows-1252, but some text looks like UTF-8 (for example 'Ã©' for "
                          f"'é'): the file mixes encodings; save it again as CSV UTF-8 and check names with accents")
-    if titles:
-        notes.append(f"{path}: skipped {skip} title line(s) above the header (line {skip + 1}): "
-                     + "; ".join(repr(t[:60]) for t in titles))
+    notes += _title_note(path, skip, titles)
     return cells, skip + 1, {"encoding": encoding, "notes": notes}
 
 
@@ -266,18 +285,41 @@ def _empty_rows(body: pd.DataFrame) -> pd.Series:
     return empty
 
 
+def _header_names(path: Path, first_row: pd.Series) -> list[str]:
+    """The header row's cells as column names (trimmed, lower-cased, byte-order marks removed);
+    refuses a file whose values are separated by something other than commas."""
+    header = [("" if pd.isna(v) else str(v)).replace("\ufeff", "").strip().lower() for v in first_row]
+    named = [h for h in header if h]
+    for separator, word in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
+        if len(named) == 1 and named[0].count(separator) >= 2:
+            raise ReadError(f"{path}: the values are separated by {word}, not commas; save it as CSV UTF-8 "
+                            f"(comma delimited), or in Excel's regional settings use a comma as list separator")
+    return header
+
+
+def _with_source(path: Path, body: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, int]:
+    """``body`` (cells below the header, columns named) without its empty rows, with
+    ``_source_file`` and ``_source_row`` (``first_row`` is the file's row number of body's first
+    row); returns (frame, how many empty rows were skipped)."""
+    rows = np.arange(first_row, first_row + len(body), dtype="int64")
+    empty = _empty_rows(body)
+    body, rows = body.loc[~empty].reset_index(drop=True), rows[~empty.to_numpy()]
+    body["_source_file"] = str(path)
+    body["_source_row"] = rows
+    return body, int(empty.sum())
+
+
+def _empty_rows_note(path: Path, skipped: int) -> list[str]:
+    return [f"{path}: skipped {skipped} empty row(s)"] if skipped else []
+
+
 def _with_header(path: Path, cells: pd.DataFrame, header_row: int, attrs: dict) -> pd.DataFrame:
     """Turn the first row of ``cells`` into column names: lower-cased, trimmed, checked for duplicates.
 
     Columns with no name and no values are dropped (Excel's trailing formatted columns); rows with
     no values at all are dropped and counted in a note, so row numbers stay those of the file.
     """
-    header = [("" if pd.isna(v) else str(v)).replace("\ufeff", "").strip().lower() for v in cells.iloc[0]]
-    named = [h for h in header if h]
-    for separator, word in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
-        if len(named) == 1 and named[0].count(separator) >= 2:
-            raise ReadError(f"{path}: the values are separated by {word}, not commas; save it as CSV UTF-8 "
-                            f"(comma delimited), or in Excel's regional settings use a comma as list separator")
+    header = _header_names(path, cells.iloc[0])
     body = cells.iloc[1:]
     notes = attrs["notes"]
     keep, names = [], []
@@ -297,15 +339,10 @@ def _with_header(path: Path, cells: pd.DataFrame, header_row: int, attrs: dict) 
         seen[name] = i
     body = body.iloc[:, keep]
     body.columns = names
-    rows = pd.Series(range(header_row + 1, header_row + 1 + len(body)), index=body.index)
-    empty = _empty_rows(body)
-    body, rows = body.loc[~empty].reset_index(drop=True), rows[~empty].tolist()
-    if empty.any():
-        notes.append(f"{path}: skipped {int(empty.sum())} empty row(s)")
+    body, skipped = _with_source(path, body, header_row + 1)
+    notes += _empty_rows_note(path, skipped)
     if body.empty:
         notes.append(f"{path}: the file has a header but no data rows")
-    body["_source_file"] = str(path)
-    body["_source_row"] = rows
     body.attrs.update(attrs)
     return body
 
@@ -354,6 +391,73 @@ def _read_table(path: Path, expected_columns, max_bytes: int, max_line_bytes: in
     else:
         cells, header_row, attrs = _read_excel(path, expected, max_bytes)
     return _with_header(path, cells, header_row, attrs)
+
+
+class NotChunkable(Exception):
+    """The chunked reader leaves this file to the whole-file reader (``read_table``), whose result
+    or message is the proven one: anything unusual about it (see ``CsvChunks``)."""
+
+
+class CsvChunks:
+    """A large CSV file read ``chunk_rows`` rows at a time, so that memory holds one chunk, not the
+    file (issue 7: a county's attendance extract is two million rows).
+
+    Each chunk is what ``read_table`` gives for the same rows of the whole file: the same checks
+    first (size, line lengths, magic bytes, the header found below any title lines), column names
+    trimmed and lower-cased, ``_source_file`` and ``_source_row`` (the file's row numbers), empty
+    rows skipped. ``notes`` is complete once every chunk has been read: the title-line and
+    empty-row notes, worded as ``read_table`` words them. Iterating raises ``NotChunkable``, at the
+    start or from any chunk, for anything that is not plainly a well-formed UTF-8 CSV with a clean
+    header and data rows (a byte that is not UTF-8, a malformed line, a header cell blank or
+    repeated, another separator, an empty file, any ``ReadError``): the caller then reads the file
+    whole instead of this class repeating those rarer paths.
+    """
+
+    def __init__(self, path: str | Path, expected_columns, chunk_rows: int, max_bytes: int = MAX_FILE_BYTES,
+                 max_line_bytes: int = MAX_LINE_BYTES):
+        self.path = Path(path)
+        self.expected = {str(c).lower() for c in expected_columns} if expected_columns is not None else None
+        self.chunk_rows, self.max_bytes, self.max_line_bytes = chunk_rows, max_bytes, max_line_bytes
+        self.notes: list[str] = []
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        try:
+            yield from self._chunks()
+        except NotChunkable:
+            raise
+        except Exception as exc:  # ReadError, UnicodeDecodeError, ParserError, OSError...: read it whole
+            raise NotChunkable(f"{self.path}: {type(exc).__name__}: {exc}") from exc
+
+    def _chunks(self) -> Iterator[pd.DataFrame]:
+        path = self.path
+        if path.suffix.lower() != ".csv":
+            raise NotChunkable(f"{path}: not a CSV file")
+        _check_size(path, self.max_bytes)
+        skip, titles = _csv_preamble(path, self.expected, self.max_line_bytes)
+        self.notes = _title_note(path, skip, titles)
+        header: list[str] | None = None
+        next_row, skipped, rows = skip + 1, 0, 0  # next_row: the file's row number of the next cells
+        with pd.read_csv(path, **_csv_options(skip, "utf-8-sig"), chunksize=self.chunk_rows) as reader:
+            for cells in reader:
+                if header is None:
+                    header = self._clean_header(cells.iloc[0])
+                    cells, next_row = cells.iloc[1:], next_row + 1
+                if cells.shape[1] != len(header):
+                    raise NotChunkable(f"{path}: a chunk has {cells.shape[1]} columns, the header {len(header)}")
+                chunk, empty = _with_source(path, cells.set_axis(header, axis=1), next_row)
+                next_row, skipped, rows = next_row + len(cells), skipped + empty, rows + len(chunk)
+                if len(chunk):
+                    chunk.attrs.update(encoding="utf-8-sig", notes=[])
+                    yield chunk
+        if not rows:
+            raise NotChunkable(f"{path}: no data rows")
+        self.notes += _empty_rows_note(path, skipped)
+
+    def _clean_header(self, first_row: pd.Series) -> list[str]:
+        header = _header_names(self.path, first_row)
+        if not all(header) or len(set(header)) < len(header):
+            raise NotChunkable(f"{self.path}: a header cell is blank or repeated")
+        return header
 
 
 def find_extract_files(data_dir: str | Path, name: str, folder_allowed: bool = False) -> list[Path]:
