@@ -55,18 +55,30 @@ def cmd_synth(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from .contract.dataset import load
-    from .contract.report import format_validation
+    """Validate a data folder and report. Without --drop-identifiers the extracts go through a
+    temporary Parquet folder as in a report run (contract.dataset.validate_to_cache), so a large
+    CSV is checked in chunks and memory does not grow with the file (docs/bad-inputs.md)."""
+    import tempfile
+
+    from .contract.dataset import load, validate_to_cache
 
     data_dir = Path(args.data_dir)
     if not data_dir.is_dir():
         _say(f"error: data folder not found: {data_dir}")
         return 2
-    ds = load(data_dir, drop_identifiers=args.drop_identifiers)
+    if args.drop_identifiers:
+        return _report_validation(load(data_dir, drop_identifiers=True), args.issues)
+    with tempfile.TemporaryDirectory(prefix="pmereport-validate-") as folder:
+        return _report_validation(validate_to_cache(data_dir, Path(folder)), args.issues)
+
+
+def _report_validation(ds, issues_csv: str | None) -> int:
+    from .contract.report import format_validation
+
     print(format_validation(ds.results))
-    if args.issues:
-        ds.issues().to_csv(args.issues, index=False)
-        _say(f"all problems written to {args.issues}")
+    if issues_csv:
+        ds.issues().to_csv(issues_csv, index=False)
+        _say(f"all problems written to {issues_csv}")
     return 0 if ds.ok else 1
 
 

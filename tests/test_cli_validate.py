@@ -34,3 +34,34 @@ def test_validate_missing_folder_and_module_entry_point(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 2
     assert "data folder not found" in result.stderr
+
+
+def test_validate_in_chunks_reports_exactly_what_reading_whole_files_does(tmp_path, capsys, monkeypatch):
+    """`pmereport validate` goes through validate_to_cache (chunks for large CSVs); with
+    --drop-identifiers (nothing to drop here) it reads every file whole: the two must agree."""
+    import functools
+
+    from pmereport.contract import chunked, dataset
+
+    data = write_tiny_data(tmp_path / "data", bad_case_rows=2)
+    text = (data / "census.csv").read_text().splitlines()
+    (data / "census.csv").write_text("\n".join(text + [text[1], "x" + text[2]]) + "\n")
+    spied = []
+    real = chunked.validate_extract_to_parquet
+
+    def spy(*args, **options):
+        summary = real(*args, **options)
+        spied.append(summary is not None)
+        return summary
+
+    monkeypatch.setattr(chunked, "validate_extract_to_parquet", spy)
+    monkeypatch.setattr(dataset, "validate_to_cache",  # every chunkable CSV in chunks of 3 rows
+                        functools.partial(dataset.validate_to_cache, chunk_rows=3, chunk_min_bytes=0))
+    assert main(["validate", str(data), "--issues", str(tmp_path / "chunked.csv")]) == 1
+    chunked_out = capsys.readouterr().out
+    assert any(spied)  # census and return_log were read in chunks
+    assert main(["validate", str(data), "--drop-identifiers", "--issues", str(tmp_path / "whole.csv")]) == 1
+    assert chunked_out == capsys.readouterr().out
+    assert (tmp_path / "chunked.csv").read_text() == (tmp_path / "whole.csv").read_text()
+    # the census rows added: a repeat of the first row (CEN01) and a school_urn that is not a number
+    assert "census.csv, row " in chunked_out and "CEN01" in chunked_out and "FIELD_TYPE" in chunked_out
