@@ -69,7 +69,8 @@ def cmd_validate(args) -> int:
     if args.drop_identifiers:
         return _report_validation(load(data_dir, drop_identifiers=True), args.issues)
     with tempfile.TemporaryDirectory(prefix="pmereport-validate-") as folder:
-        return _report_validation(validate_to_cache(data_dir, Path(folder)), args.issues)
+        _say(f"validating {data_dir}")
+        return _report_validation(validate_to_cache(data_dir, Path(folder), progress=_say), args.issues)
 
 
 def _report_validation(ds, issues_csv: str | None) -> int:

@@ -87,13 +87,16 @@ def save_cache(ds: Dataset, folder: Path) -> None:
 
 
 def validate_to_cache(data_dir: str | Path, folder: Path, *, today=None, chunk_rows: int | None = None,
-                      chunk_min_bytes: int | None = None) -> Dataset:
+                      chunk_min_bytes: int | None = None, progress=None) -> Dataset:
     """Validate ``data_dir`` extract by extract straight into the cache ``folder``; each extract's
     rows are written and let go before the next is read, so the memory held at once is one
     extract's, not the folder's (issue 7: the largest extract, attendance, is 85% of a county's
     bytes). A CSV file of at least ``chunk_min_bytes`` is validated ``chunk_rows`` rows at a time
-    (contract/chunked.py; defaults there), with the same result as read whole. Returns the
-    dataset as read back lazily from the cache (``CachedExtractResult``)."""
+    (contract/chunked.py; defaults there), with the same result as read whole. ``progress``, if
+    given, is called with a line per extract (rows read, kept, seconds). Returns the dataset as
+    read back lazily from the cache (``CachedExtractResult``)."""
+    import time
+
     from .chunked import validate_extract_to_parquet
     from .validate import load_extract
 
@@ -102,14 +105,20 @@ def validate_to_cache(data_dir: str | Path, folder: Path, *, today=None, chunk_r
     options = {k: v for k, v in (("chunk_rows", chunk_rows), ("min_bytes", chunk_min_bytes)) if v is not None}
     extracts = {}
     for name in EXTRACTS:
+        started = time.perf_counter()
         summary = validate_extract_to_parquet(data_dir, name, folder / f"{name}.parquet", today=today, **options)
         if summary is not None:
             extracts[name] = _save_result(summary, folder, kept_written=True)
-            continue
-        result = load_extract(data_dir, name, today=today)
-        if result is not None:
+        else:
+            result = load_extract(data_dir, name, today=today)
+            if result is None:
+                continue  # an optional extract that is not there
             extracts[name] = _save_result(result, folder)
             del result
+        if progress:
+            m = extracts[name]
+            progress(f"  {name}: {m['rows_read']:,} rows read, {m['rows_kept']:,} kept"
+                     f"{' (in chunks)' if summary is not None else ''} in {time.perf_counter() - started:.1f} s")
     _write_meta(data_dir, folder, extracts)
     return Dataset(data_dir, {name: CachedExtractResult(name, m, folder) for name, m in extracts.items()})
 

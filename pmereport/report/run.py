@@ -399,7 +399,7 @@ def _validate(data: Path, step: _DataStep, work: Path, cache: RunCache, say: Cal
 
     say(f"validating {data}")
     target = cache.staging("data") if cache.enabled else step.folder
-    ds = validate_to_cache(data, target)  # the notebooks reuse it instead of validating again
+    ds = validate_to_cache(data, target, progress=say)  # the notebooks reuse it instead of validating again
     quality, inputs = quality_report(ds), mf.inputs(ds.results, step.hashes)
     mf.write_json(target / "quality.json", quality)
     mf.write_json(target / "inputs.json", inputs)
