@@ -201,7 +201,8 @@ def test_validating_a_data_folder_into_the_cache_in_chunks_equals_load(small_dat
     monkeypatch.setattr(chunked, "validate_extract_to_parquet", spy)
     streamed = validate_to_cache(small_data, tmp_path / "cache", today=TODAY, chunk_rows=4000, chunk_min_bytes=0)
     # cases, exclusions and schools have a unique field; pme_returns is a folder of monthly files
-    assert sorted(chunked_extracts) == ["attendance", "census", "return_log"]
+    assert sorted(chunked_extracts) == ["attendance", "census", "consent", "missing_occasions", "panels",
+                                        "return_log", "reviews", "sao_notices"]
     direct = load(small_data, today=TODAY)
     assert streamed.quality() == direct.quality()
     for name in direct.results:  # text read back from the cache is Arrow-backed (contract.dataset.read_cached_rows)

@@ -138,7 +138,7 @@ def read_cached_rows(path: Path, columns: list[str] | None = None) -> pd.DataFra
 
 class CachedExtractResult(ExtractResult):
     """An ``ExtractResult`` read back from the cache, whose rows are read from Parquet only when
-    first used: a notebook that needs three extracts holds three in memory, not all seven."""
+    first used: a notebook that needs three extracts holds three in memory, not all of them."""
 
     def __init__(self, name: str, m: dict, folder: Path):
         self.extract, self.files, self.rows_read = name, m["files"], m["rows_read"]

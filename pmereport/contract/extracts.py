@@ -261,5 +261,93 @@ ATTENDANCE = Extract(
     ],
 )
 
+# Case-work extracts (optional): what the case-management system records about the work on a case,
+# for the triggers that need it (metrics/triggers, DOMAIN.md "Thresholds and triggers"). A data
+# folder without them still validates; those triggers then say "not run" and why.
+CASE_ID = Field("case_id", "str", "Case episode identifier, as in the cases extract", pattern=r"[A-Za-z0-9_-]{1,40}")
+
+def _case_event(name: str, title: str, description: str, event: Field, outcome: Field,
+                codes: tuple[str, str], messages: tuple[str, str]) -> Extract:
+    """A case-work extract of dated events on a case (a panel, a notice), each with the date of
+    its outcome (blank: none yet): the outcome cannot come first, and a case has one row per
+    event date."""
+    return Extract(
+        name=name, title=title, description=description, optional=True, fields=[CASE_ID, event, outcome],
+        rules=[Rule(codes[0], messages[0], [event.name, outcome.name], _on_or_after(outcome.name, event.name)),
+               Rule.one_row_per(codes[1], messages[1], ["case_id", event.name])],
+    )
+
+
+PANELS = _case_event(
+    "panels", "CME panel discussions",
+    ("One row per case discussed at the CME panel: the panel date and the date progress was next "
+     "recorded. Trigger PNL01: no progress within 6 weeks of the panel, request support (Lancashire "
+     "seed 1.5)."),
+    Field("panel_date", "date", "Date the case was discussed at the CME panel"),
+    Field("progress_date", "date", "Date progress was recorded after the panel (blank: none yet)", nullable=True),
+    ("PAN01", "PAN02"),
+    ("Progress after a panel cannot be recorded before the panel", "One row per case and panel date"),
+)
+
+CONSENT = Extract(
+    name="consent",
+    title="Consent to engage",
+    description=("One row per case where the family's consent to work with them was sought: when "
+                 "engagement started and when consent was given (blank while withheld). Trigger CON01: "
+                 "consent withheld beyond 12 weeks, strategy discussion (Lancashire seed 1.6)."),
+    optional=True,
+    fields=[
+        CASE_ID,
+        Field("engagement_start_date", "date", "Date engagement with the family started"),
+        Field("consent_date", "date", "Date consent was given (blank: withheld so far)", nullable=True),
+    ],
+    rules=[
+        Rule("CNS01", "Consent cannot be given before engagement started", ["engagement_start_date", "consent_date"],
+             _on_or_after("consent_date", "engagement_start_date")),
+        Rule.one_row_per("CNS02", "One row per case", ["case_id"]),
+    ],
+)
+
+REVIEWS = Extract(
+    name="reviews",
+    title="Case reviews",
+    description=("One row per review of a case: medical-needs and alternative-provision reviews, "
+                 "reassessments of elective home education. Triggers REV01 (reviews every 6 weeks, "
+                 "half-termly) and EHE01 (reassess after 6 weeks) (Leicestershire PME framework); without "
+                 "it they use the pathway stage dates of the cases extract."),
+    optional=True,
+    fields=[
+        CASE_ID,
+        Field("review_date", "date", "Date of the review"),
+    ],
+    rules=[Rule.one_row_per("RVW01", "One row per case and review date", ["case_id", "review_date"])],
+)
+
+SAO_NOTICES = _case_event(
+    "sao_notices", "School attendance order notices",
+    ("One row per notice served on parents before a school attendance order (Education Act 1996 "
+     "s437): the notice date and the date a school place was secured (blank: not yet). Trigger EHE02: "
+     "no place within 8 weeks of the notice (Leicestershire PME framework)."),
+    Field("notice_date", "date", "Date the notice was served"),
+    Field("place_secured_date", "date", "Date a school place was secured (blank: not yet)", nullable=True),
+    ("SAO01", "SAO02"),
+    ("A place cannot be secured before the notice", "One row per case and notice date"),
+)
+
+MISSING_OCCASIONS = Extract(
+    name="missing_occasions",
+    title="Missing during the school day",
+    description=("One row per occasion a school reported a pupil missing during the school day. Trigger "
+                 "MDD01: missing on 3 separate occasions in the last month (Leicestershire PME "
+                 "framework). Two rows for the same pupil, school and day count as one occasion."),
+    optional=True,
+    fields=[
+        PUPIL_ID,
+        URN,
+        Field("occasion_date", "date", "Date the pupil went missing"),
+    ],
+)
+
 EXTRACTS: dict[str, Extract] = {e.name: e for e in
-                                [CASES, PME_RETURNS, RETURN_LOG, EXCLUSIONS, SCHOOLS, CENSUS, ATTENDANCE]}
+                                [CASES, PME_RETURNS, RETURN_LOG, EXCLUSIONS, SCHOOLS, CENSUS, ATTENDANCE,
+                                 PANELS, CONSENT, REVIEWS, SAO_NOTICES, MISSING_OCCASIONS]}

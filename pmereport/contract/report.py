@@ -9,11 +9,12 @@ MAX_LINES_PER_EXTRACT = 20
 def format_validation(results: dict[str, ExtractResult], max_lines: int = MAX_LINES_PER_EXTRACT) -> str:
     """Plain-text report: a summary table of row accounting, then the first problems per extract,
     each naming file, row, column and rule."""
+    width = max([len("extract"), *map(len, results)]) + 2
     lines = ["Data contract v1 validation", "",
-             f"{'extract':<13}{'rows read':>11}{'kept':>10}{'rejected':>10}  status"]
+             f"{'extract':<{width}}{'rows read':>11}{'kept':>10}{'rejected':>10}  status"]
     for name, r in results.items():
         status = "FILE ERROR" if r.file_errors else ("ok" if r.ok else "rows rejected")
-        lines.append(f"{name:<13}{r.rows_read:>11,}{r.rows_kept:>10,}{r.rows_rejected:>10,}  {status}")
+        lines.append(f"{name:<{width}}{r.rows_read:>11,}{r.rows_kept:>10,}{r.rows_rejected:>10,}  {status}")
     for name, r in results.items():
         if r.notes:
             lines += ["", f"{name}: note(s)"] + [f"  {note}" for note in r.notes]

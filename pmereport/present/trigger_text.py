@@ -27,7 +27,7 @@ def trigger_counts_sentence(tables: list[PublishedTable]) -> str:
     not_run = [f"{c} ({s.removeprefix('not run: ')})" for c, s in zip(codes, status) if s != "run"]
     text = f"{len(ran)} of the {len(codes)} trigger rules were run on this month's extracts."
     if not_run:
-        text += (" Not run, because an input the data contract does not yet hold is missing: "
+        text += (" Not run, because an optional extract they need is not in the data folder: "
                  + ", ".join(not_run) + "; they are shown as not run, not as zero.")
     shown = sorted(((p, c) for c, p in ran if not is_symbol(p) and p > 0), reverse=True)[:3]
     if shown:

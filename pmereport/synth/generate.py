@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..calendar import SchoolCalendar, academic_year_label, academic_year_start
-from . import attendance, cases as case_model, exclusions as exclusion_model, params as P, returns
+from . import attendance, casework, cases as case_model, exclusions as exclusion_model, params as P, returns
 from .dates import require_years, school_calendar
 from .pupils import build_pupils, census_extract
 from .schools import build_schools, schools_extract
@@ -63,6 +63,8 @@ def _readme(seed: int, size: str, end: dt.date, rows: dict, calendar: SchoolCale
         "  - census.csv: January census for each academic year whose census day is by the end date.",
         "  - attendance.csv: the two academic years before the end date's and that year's terms so",
         "    far (a term in progress counts sessions up to the end date).",
+        "  - panels, consent, reviews, sao_notices, missing_occasions (.csv): case-work records of",
+        "    the synthetic cases, for the triggers that read them (see synth/casework.py).",
         "",
         "Files (rows):",
     ]
@@ -104,7 +106,8 @@ def generate(out_dir, seed: int = 1, size: str = "county", end: str = "2026-10-3
     """Write a synthetic data folder to ``out_dir`` and return a summary (rows, paths, truth).
 
     Files: cases.csv, pme_returns/pme_return_YYYY-MM.xlsx (one per month), return_log.csv,
-    exclusions.csv, schools.csv, census.csv, attendance.csv and README.txt. ``size`` is one of
+    exclusions.csv, schools.csv, census.csv, attendance.csv, the case-work extracts (panels.csv,
+    consent.csv, reviews.csv, sao_notices.csv, missing_occasions.csv) and README.txt. ``size`` is one of
     ``SIZES`` (small / county / large); ``end`` is the last day the data covers (ISO date).
     ``terms`` is a term-dates file (or a loaded calendar); default: the one ``parameters/la.yaml``
     names. It must cover every academic year from the burn-in (September 2020) to ``end``, else
@@ -142,10 +145,14 @@ def generate(out_dir, seed: int = 1, size: str = "county", end: str = "2026-10-3
     rows["census"] = write_csv(census_extract(pupils, _census_years(end_date)), out / "census.csv", "census")
     rows["exclusions"] = write_csv(exclusion_model.exclusions_extract(excl, pupils), out / "exclusions.csv",
                                    "exclusions")
-    rows["cases"] = write_csv(case_model.cases_extract(cases, schools), out / "cases.csv", "cases")
+    cases_frame = case_model.cases_extract(cases, schools)
+    rows["cases"] = write_csv(cases_frame, out / "cases.csv", "cases")
     rows["return_log"] = write_csv(returns.log_extract(return_log, schools), out / "return_log.csv", "return_log")
     rows["attendance"] = write_csv(att, out / "attendance.csv", "attendance")
-    for name in ["schools", "census", "exclusions", "cases", "return_log", "attendance"]:
+    for name, frame in casework.simulate(rng, cases_frame, end_date, calendar).items():  # drawn last
+        rows[name] = write_csv(frame, out / f"{name}.csv", name)
+    say("synth: case-work extracts: " + ", ".join(f"{rows[n]} {n}" for n in casework.EXTRACT_NAMES))
+    for name in ["schools", "census", "exclusions", "cases", "return_log", "attendance", *casework.EXTRACT_NAMES]:
         paths[name] = str(out / f"{name}.csv")
 
     folder = out / RETURNS_FOLDER

@@ -11,7 +11,7 @@ import datetime as dt
 
 from ..contract import codes as C
 
-GENERATOR_VERSION = "1.1.0"  # 1.1: school days from the LA's configured term dates
+GENERATOR_VERSION = "1.2.0"  # 1.1: school days from the LA's configured term dates; 1.2: case-work extracts
 
 # The data covers Sept 2022 to the ``end`` date (issue 2: 2022/23 onwards). Cases are simulated from
 # a two-year burn-in so that the caseload is already at its steady level when the data starts.
@@ -195,3 +195,19 @@ CATEGORY_LOG_RATIO = {
     "SEND_UNMET": {"sen_e": 3.5, "sen_k": 1.0},
     "OTHER": {},
 }
+
+# Case-work extracts (synth/casework.py). Assumptions for a realistic demo, not published figures:
+# chosen so that each case-work trigger has cases on both sides of its line. Days are calendar days.
+CASEWORK_PANEL_AFTER_DAYS = (80, 100)  # CME panel about 60 school days after referral (Lancashire seed)
+CASEWORK_PANEL_PROGRESS_SHARE = 0.8  # progress recorded after the panel...
+CASEWORK_PANEL_PROGRESS_DAYS = (7, 70)  # ...this long after it (PNL01's line: 6 weeks, 42 days)
+CASEWORK_CONSENT_SOUGHT_SHARE = 0.3  # PME cases where consent to engage is sought at assessment
+CASEWORK_CONSENT_GIVEN_SHARE = 0.9
+CASEWORK_CONSENT_DAYS = (1, 120)  # CON01's line: more than 12 weeks (84 days)
+CASEWORK_REVIEW_EVERY_DAYS = (35, 49)  # about half-termly (REV01's line: 6 weeks)
+CASEWORK_REVIEW_HELD_SHARE = 0.85  # a review that slips leaves the case overdue
+CASEWORK_SAO_SHARE = 0.5  # EHE-unsuitable cases where a school attendance order notice is served
+CASEWORK_SAO_AFTER_DAYS = (42, 70)  # notice after the judgement
+CASEWORK_SAO_PLACE_SHARE = 0.7
+CASEWORK_SAO_PLACE_DAYS = (14, 84)  # EHE02's line: more than 8 weeks (56 days)
+CASEWORK_MISSING_PER_MONTH = 2.2  # occasions a month for a pupil of an open MDD case (MDD01: 3)

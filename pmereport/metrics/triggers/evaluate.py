@@ -81,9 +81,10 @@ def check_optional_inputs(frames: Mapping[str, pd.DataFrame | None]) -> None:
 
 
 def frames_from(dataset, **optional: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The trigger inputs of a loaded :class:`~pmereport.contract.dataset.Dataset` (the contract
-    extracts it has), plus any optional inputs given by name."""
-    frames = {name: getattr(dataset, name) for name in CONTRACT_INPUTS if dataset.has(name)}
+    """The trigger inputs of a loaded :class:`~pmereport.contract.dataset.Dataset`: the contract
+    extracts it has, case-work extracts included (panels, consent, reviews, sao_notices,
+    missing_occasions), plus any inputs given by name (which take precedence)."""
+    frames = {name: getattr(dataset, name) for name in (*CONTRACT_INPUTS, *OPTIONAL_INPUTS) if dataset.has(name)}
     frames.update(optional)
     check_optional_inputs(frames)
     return frames

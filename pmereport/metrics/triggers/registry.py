@@ -17,7 +17,8 @@ from ...calendar import SchoolCalendar
 
 RULE_COLUMNS = ["pupil_id", "case_id", "date_crossed", "value", "threshold"]
 CONTRACT_INPUTS = ("cases", "pme_returns", "exclusions", "attendance")
-# Inputs data contract v1 does not hold (candidates for v2), with the columns rules read from them.
+# Case-work inputs, with the columns rules read from them: the contract's optional case-work extracts
+# (contract/extracts.py: PANELS, CONSENT, REVIEWS, SAO_NOTICES, MISSING_OCCASIONS), or frames given by name.
 OPTIONAL_INPUTS = {
     "panels": ("case_id", "panel_date", "progress_date"),
     "consent": ("case_id", "engagement_start_date", "consent_date"),

@@ -133,7 +133,7 @@ def sao_deadline(inputs: TriggerInputs, p: dict) -> pd.DataFrame:
 def provision_review_due(inputs: TriggerInputs, p: dict) -> pd.DataFrame:
     """Open PME cases in ``pme_groups`` (medical needs and groups placed in AP) whose last review
     was ``weeks`` weeks ago or more. Last review: latest ``reviews`` row for the case if given,
-    else the latest pathway stage date (v1 has no review dates; v2: add ``last_review_date``)."""
+    else the latest pathway stage date (the optional ``reviews`` extract holds review dates)."""
     cases = open_on(inputs["cases"], inputs.as_of)
     cases = cases[(cases["case_type"] == "PME") & cases["pme_group"].isin(p["pme_groups"])]
     last = cases[STAGE_DATES].where(cases[STAGE_DATES] <= inputs.as_of).max(axis=1)
