@@ -37,9 +37,9 @@ def _until(cases: pd.DataFrame, end: pd.Timestamp) -> pd.Series:
     return cases["closure_date"].fillna(end).clip(upper=end)
 
 
-def _later_or_blank(rng, start: pd.Series, share: float, low: int, high: int, last: pd.Series) -> pd.Series:
+def _later_or_blank(rng, start: pd.Series, share: float, low: int, high: int, last: pd.Timestamp) -> pd.Series:
     """For a ``share`` of rows a date ``low``..``high`` days after ``start``; blank where none was
-    drawn or it falls after ``last`` (not happened yet)."""
+    drawn or it falls after ``last``, the data's end (not happened yet)."""
     later = start + _days(rng, low, high, len(start))
     happened = (rng.random(len(start)) < share) & (later <= last)
     return later.where(happened)
@@ -52,7 +52,7 @@ def panels(rng: np.random.Generator, cases: pd.DataFrame, end: pd.Timestamp) -> 
     panel = cme["referral_date"] + _days(rng, *P.CASEWORK_PANEL_AFTER_DAYS, len(cme))
     cme = cme.assign(panel_date=panel)[panel <= _until(cme, end)]
     progress = _later_or_blank(rng, cme["panel_date"], P.CASEWORK_PANEL_PROGRESS_SHARE,
-                               *P.CASEWORK_PANEL_PROGRESS_DAYS, pd.Series(end, index=cme.index))
+                               *P.CASEWORK_PANEL_PROGRESS_DAYS, end)
     return pd.DataFrame({"case_id": cme["case_id"], "panel_date": _iso(cme["panel_date"]),
                          "progress_date": _iso(progress)})
 
@@ -63,7 +63,7 @@ def consent(rng: np.random.Generator, cases: pd.DataFrame, end: pd.Timestamp) ->
     pme = cases[(cases["case_type"] == "PME") & cases["assessment_date"].notna()]
     pme = pme[rng.random(len(pme)) < P.CASEWORK_CONSENT_SOUGHT_SHARE]
     given = _later_or_blank(rng, pme["assessment_date"], P.CASEWORK_CONSENT_GIVEN_SHARE,
-                            *P.CASEWORK_CONSENT_DAYS, pd.Series(end, index=pme.index))
+                            *P.CASEWORK_CONSENT_DAYS, end)
     return pd.DataFrame({"case_id": pme["case_id"], "engagement_start_date": _iso(pme["assessment_date"]),
                          "consent_date": _iso(given)})
 
@@ -92,9 +92,9 @@ def sao_notices(rng: np.random.Generator, cases: pd.DataFrame, end: pd.Timestamp
     ehu = ehu[rng.random(len(ehu)) < P.CASEWORK_SAO_SHARE]
     judged = ehu["assessment_date"].fillna(ehu["referral_date"])
     notice = judged + _days(rng, *P.CASEWORK_SAO_AFTER_DAYS, len(ehu))
-    ehu, notice = ehu[notice <= _until(ehu, end)], notice[notice <= _until(ehu, end)]
-    secured = _later_or_blank(rng, notice, P.CASEWORK_SAO_PLACE_SHARE, *P.CASEWORK_SAO_PLACE_DAYS,
-                              pd.Series(end, index=ehu.index))
+    served = notice <= _until(ehu, end)
+    ehu, notice = ehu[served], notice[served]
+    secured = _later_or_blank(rng, notice, P.CASEWORK_SAO_PLACE_SHARE, *P.CASEWORK_SAO_PLACE_DAYS, end)
     return pd.DataFrame({"case_id": ehu["case_id"], "notice_date": _iso(notice), "place_secured_date": _iso(secured)})
 
 
