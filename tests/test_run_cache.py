@@ -215,3 +215,24 @@ def test_an_interrupted_run_kills_its_running_kernels(tmp_path):
     runner.wait()
     assert job.error is not None and "Dead" in type(job.error).__name__  # nbclient's DeadKernelError
     assert not [c for c in _children() if "ipykernel" in c]
+
+
+def test_notebook_sources_are_parsed_on_the_calling_thread_only(tmp_path, monkeypatch):
+    """CPython 3.11 can fail ast.parse run on two threads at once ("SystemError: AST constructor
+    recursion depth mismatch": it failed a board-pack test once in about eight full runs), so the
+    runner works out every notebook's warm-up imports before its worker threads start."""
+    import threading
+
+    from pmereport.report import notebooks
+
+    threads = []
+    real = notebooks.warm_up_code
+
+    def recording(path):
+        threads.append(threading.current_thread())
+        return real(path)
+
+    monkeypatch.setattr(notebooks, "warm_up_code", recording)
+    data = write_tiny_data(tmp_path / "data")
+    run_report(write_report(tmp_path / "parameters", data), out_dir=tmp_path / "out" / "tiny", use_cache=False)
+    assert len(threads) == 2 and set(threads) == {threading.main_thread()}

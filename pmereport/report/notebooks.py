@@ -80,6 +80,14 @@ def save_executed(output: Path, temporary_run_dir: Path, final_run_dir: Path):
     return nb
 
 
+def _warm_up_code_or_nothing(notebook: Path) -> str:
+    """``warm_up_code``, or nothing for a notebook that cannot be read: running it reports why."""
+    try:
+        return warm_up_code(notebook)
+    except Exception:  # noqa: BLE001 - papermill's own error, from the notebook's run, is the one to show
+        return ""
+
+
 class NotebookRunner:
     """Runs the jobs given to ``start`` on worker threads; call ``data_ready`` (or ``abort``) once
     the data cache is written, then ``wait``."""
@@ -110,8 +118,11 @@ class NotebookRunner:
                 kernel.launch()
             except Exception:  # noqa: BLE001 - the worker thread launches it again and reports the error
                 pass
+        # Parsed here, not on the worker threads: CPython 3.11 can fail ast.parse run on two threads at
+        # once ("SystemError: AST constructor recursion depth mismatch", seen in this test suite).
+        warm_ups = [_warm_up_code_or_nothing(job.path) for job in jobs]
         self._pool = ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="notebook")
-        self._futures = [self._pool.submit(self._run, job, i) for i, job in enumerate(jobs)]
+        self._futures = [self._pool.submit(self._run, job, i, code) for i, (job, code) in enumerate(zip(jobs, warm_ups))]
 
     def _kernel(self, job: NotebookJob) -> NotebookKernel:
         if job.name not in self._kernels:
@@ -160,13 +171,13 @@ class NotebookRunner:
             self._turns.notify_all()
             return True
 
-    def _run(self, job: NotebookJob, index: int) -> None:
+    def _run(self, job: NotebookJob, index: int, warm_up: str) -> None:
         import papermill
 
         kernel = self._kernel(job)
         turn_taken = False
         try:
-            kernel.warm_up(warm_up_code(job.path))
+            kernel.warm_up(warm_up)
             self._go.wait()
             turn_taken = True
             if not self._turn(index, execute=True):
